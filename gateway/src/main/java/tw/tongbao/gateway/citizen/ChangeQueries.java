@@ -1,0 +1,168 @@
+package tw.tongbao.gateway.citizen;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+import tw.tongbao.core.agency.Agency;
+import tw.tongbao.core.agency.AgencyRegistry;
+import tw.tongbao.core.change.ChangeType;
+import tw.tongbao.core.change.NationalId;
+import tw.tongbao.core.delivery.ChangeStatus;
+import tw.tongbao.core.delivery.DeliveryStatus;
+
+/** Reads changes, their deliveries and timelines as the citizen sees them; only ever the filer's own. */
+@Component
+final class ChangeQueries {
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final AgencyRegistry registry;
+    private final JsonMapper json;
+
+    ChangeQueries(NamedParameterJdbcTemplate jdbc, AgencyRegistry registry, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.registry = registry;
+        this.json = json;
+    }
+
+    /**
+     * The first answer given to this filer's key.
+     *
+     * @param requestHash the fingerprint of the body that got it
+     * @param response the body of that answer
+     */
+    record StoredAnswer(String requestHash, ChangeView response) {}
+
+    Optional<StoredAnswer> findAnswer(NationalId filer, IdempotencyKey key) {
+        return jdbc
+                .query(
+                        "select request_hash, response::text as response from change"
+                                + " where filer_id = :filer and idempotency_key = :key",
+                        Map.of("filer", filer.value(), "key", key.value()),
+                        (rs, n) -> new StoredAnswer(
+                                rs.getString("request_hash"),
+                                json.readValue(rs.getString("response"), ChangeView.class)))
+                .stream()
+                .findFirst();
+    }
+
+    Optional<ChangeView> find(NationalId filer, String receipt) {
+        List<ChangeRow> rows = jdbc.query(
+                "select id, receipt, type, submitted_at, sequence from change"
+                        + " where filer_id = :filer and receipt = :receipt",
+                Map.of("filer", filer.value(), "receipt", receipt),
+                ChangeQueries::changeRow);
+        return views(rows).stream().findFirst();
+    }
+
+    ChangePage list(NationalId filer, int page, int size) {
+        Long total = jdbc.queryForObject(
+                "select count(*) from change where filer_id = :filer", Map.of("filer", filer.value()), Long.class);
+        List<ChangeRow> rows = jdbc.query(
+                "select id, receipt, type, submitted_at, sequence from change where filer_id = :filer"
+                        + " order by submitted_at desc, receipt desc limit :size offset :offset",
+                Map.of("filer", filer.value(), "size", size, "offset", (long) page * size),
+                ChangeQueries::changeRow);
+        return new ChangePage(views(rows), page, size, total == null ? 0 : total);
+    }
+
+    private List<ChangeView> views(List<ChangeRow> changes) {
+        if (changes.isEmpty()) {
+            return List.of();
+        }
+        List<UUID> ids = changes.stream().map(ChangeRow::id).toList();
+        Map<UUID, List<TimelineRow>> timelines = new LinkedHashMap<>();
+        jdbc.query(
+                "select e.delivery_id, e.status, e.at from delivery_event e join delivery d on d.id = e.delivery_id"
+                        + " where d.change_id in (:ids) order by e.id",
+                Map.of("ids", ids),
+                rs -> {
+                    timelines
+                            .computeIfAbsent(rs.getObject("delivery_id", UUID.class), k -> new ArrayList<>())
+                            .add(new TimelineRow(DeliveryStatus.valueOf(rs.getString("status")), instant(rs, "at")));
+                });
+        Map<UUID, List<DeliveryView>> deliveries = new LinkedHashMap<>();
+        jdbc.query(
+                "select id, change_id, agency, status, attempts, reason, next_attempt_at, updated_at from delivery"
+                        + " where change_id in (:ids)",
+                Map.of("ids", ids),
+                rs -> {
+                    UUID id = rs.getObject("id", UUID.class);
+                    String agency = rs.getString("agency");
+                    List<DeliveryView.TimelineEntry> timeline = timelines.getOrDefault(id, List.of()).stream()
+                            .map(t -> new DeliveryView.TimelineEntry(t.status(), t.at()))
+                            .toList();
+                    deliveries
+                            .computeIfAbsent(rs.getObject("change_id", UUID.class), k -> new ArrayList<>())
+                            .add(new DeliveryView(
+                                    agency,
+                                    agencyName(agency),
+                                    DeliveryStatus.valueOf(rs.getString("status")),
+                                    instant(rs, "updated_at"),
+                                    rs.getInt("attempts"),
+                                    rs.getString("reason"),
+                                    instant(rs, "next_attempt_at"),
+                                    timeline));
+                });
+        return changes.stream()
+                .map(change -> {
+                    List<DeliveryView> views = new ArrayList<>(deliveries.getOrDefault(change.id(), List.of()));
+                    views.sort(Comparator.comparingInt(d -> registryOrder(d.agency())));
+                    return new ChangeView(
+                            change.receipt(),
+                            change.type(),
+                            ChangeStatus.of(
+                                    views.stream().map(DeliveryView::status).toList()),
+                            change.submittedAt(),
+                            change.sequence(),
+                            List.copyOf(views));
+                })
+                .toList();
+    }
+
+    private String agencyName(String code) {
+        return registry.all().stream()
+                .filter(a -> a.code().value().equals(code))
+                .findFirst()
+                .map(a -> a.displayName("zh-TW"))
+                .orElse(code);
+    }
+
+    private int registryOrder(String code) {
+        List<Agency> all = registry.all();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).code().value().equals(code)) {
+                return i;
+            }
+        }
+        return all.size();
+    }
+
+    private static ChangeRow changeRow(ResultSet rs, int rowNum) throws SQLException {
+        return new ChangeRow(
+                rs.getObject("id", UUID.class),
+                rs.getString("receipt"),
+                ChangeType.valueOf(rs.getString("type")),
+                instant(rs, "submitted_at"),
+                rs.getLong("sequence"));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private record ChangeRow(UUID id, String receipt, ChangeType type, Instant submittedAt, long sequence) {}
+
+    private record TimelineRow(DeliveryStatus status, Instant at) {}
+}

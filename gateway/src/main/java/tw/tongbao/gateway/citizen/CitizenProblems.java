@@ -1,0 +1,64 @@
+package tw.tongbao.gateway.citizen;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** Turns the citizen API's failures into RFC 9457 problems ({@code application/problem+json}). */
+@RestControllerAdvice(assignableTypes = ChangeController.class)
+class CitizenProblems {
+
+    @ExceptionHandler(InvalidChangeRequest.class)
+    ResponseEntity<ProblemDetail> invalid(InvalidChangeRequest e) {
+        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid change", e.getMessage());
+        problem.setProperty("errors", e.problems());
+        return answer(problem);
+    }
+
+    @ExceptionHandler(MalformedChangeRequest.class)
+    ResponseEntity<ProblemDetail> malformed(MalformedChangeRequest e) {
+        return answer(problem(HttpStatus.BAD_REQUEST, "Malformed request", e.getMessage()));
+    }
+
+    @ExceptionHandler(InvalidIdempotencyKey.class)
+    ResponseEntity<ProblemDetail> badKey(InvalidIdempotencyKey e) {
+        return answer(problem(HttpStatus.BAD_REQUEST, "Idempotency-Key required", e.getMessage()));
+    }
+
+    @ExceptionHandler(InvalidPageRequest.class)
+    ResponseEntity<ProblemDetail> badPage(InvalidPageRequest e) {
+        return answer(problem(HttpStatus.BAD_REQUEST, "Invalid page", e.getMessage()));
+    }
+
+    @ExceptionHandler(ChangeRequestTooLarge.class)
+    ResponseEntity<ProblemDetail> tooLarge(ChangeRequestTooLarge e) {
+        return answer(problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", e.getMessage()));
+    }
+
+    @ExceptionHandler(NotFilersOwnSubject.class)
+    ResponseEntity<ProblemDetail> forbidden(NotFilersOwnSubject e) {
+        return answer(problem(HttpStatus.FORBIDDEN, "Not your record", e.getMessage()));
+    }
+
+    @ExceptionHandler(IdempotencyKeyReused.class)
+    ResponseEntity<ProblemDetail> conflict(IdempotencyKeyReused e) {
+        return answer(problem(HttpStatus.CONFLICT, "Idempotency-Key reused", e.getMessage()));
+    }
+
+    @ExceptionHandler(ChangeNotFound.class)
+    ResponseEntity<ProblemDetail> notFound(ChangeNotFound e) {
+        return answer(problem(HttpStatus.NOT_FOUND, "Change not found", "no change with this receipt is yours"));
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        return problem;
+    }
+
+    private static ResponseEntity<ProblemDetail> answer(ProblemDetail problem) {
+        return ResponseEntity.status(problem.getStatus()).body(problem);
+    }
+}

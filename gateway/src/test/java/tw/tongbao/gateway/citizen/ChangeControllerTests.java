@@ -1,0 +1,154 @@
+package tw.tongbao.gateway.citizen;
+
+import static org.hamcrest.Matchers.hasItem;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
+import tools.jackson.databind.json.JsonMapper;
+import tw.tongbao.core.change.ChangeType;
+import tw.tongbao.core.change.NationalId;
+import tw.tongbao.core.delivery.ChangeStatus;
+import tw.tongbao.core.routing.RecipientPolicy;
+import tw.tongbao.gateway.security.Filer;
+
+/** The citizen API's answers to bad requests, with the database replaced: nothing may reach the filing. */
+class ChangeControllerTests {
+
+    private static final String FILER = ChangeRequestReaderTests.SUBJECT;
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final ChangeFiling filing = mock(ChangeFiling.class);
+    private final ChangeQueries queries = mock(ChangeQueries.class);
+    private MockMvc mvc;
+
+    @BeforeEach
+    void setUp() {
+        ChangeRequestReader reader =
+                new ChangeRequestReader(new RecipientPolicy(TestAgencies.registry()), ChangeRequestReaderTests.CLOCK);
+        ChangeIntake intake = new ChangeIntake(reader, filing, queries, json);
+        when(queries.findAnswer(any(), any())).thenReturn(Optional.empty());
+        mvc = MockMvcBuilders.standaloneSetup(new ChangeController(intake, queries))
+                .setControllerAdvice(new CitizenProblems())
+                .setCustomArgumentResolvers(new HeaderFiler())
+                .build();
+    }
+
+    @Test
+    void answersAnInvalidBodyWith422ListingTheFields() throws Exception {
+        Map<String, Object> body = Changes.addressChange(FILER, "2026-12-01", "NTA");
+        Changes.addressOf(body).put("postalCode", "12");
+
+        mvc.perform(filing(json.writeValueAsString(body)))
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.status").value(422))
+                .andExpect(jsonPath("$.errors[*].field", hasItem("data.address.postalCode")))
+                .andExpect(jsonPath("$.errors[*].field", hasItem("notify")));
+        verify(filing, never()).file(any(), any(), any(), any());
+    }
+
+    @Test
+    void answersMalformedJsonWith400() throws Exception {
+        mvc.perform(filing("{\"type\": \"ADDRESS_CHANGE\",")).andExpect(status().isBadRequest());
+        mvc.perform(filing("{} {}")).andExpect(status().isBadRequest());
+        mvc.perform(filing("[]")).andExpect(status().isBadRequest());
+        verify(filing, never()).file(any(), any(), any(), any());
+    }
+
+    @Test
+    void requiresAnIdempotencyKey() throws Exception {
+        String body = json.writeValueAsString(Changes.addressChange(FILER, "2026-12-01"));
+
+        mvc.perform(post("/api/v1/changes")
+                        .header("X-Citizen-Id", FILER)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value("the Idempotency-Key header is required"));
+        mvc.perform(filing(body).header(IdempotencyKey.HEADER, "x".repeat(256))).andExpect(status().isBadRequest());
+    }
+
+    @Test
+    void answersABodyOver64KiBWith413() throws Exception {
+        Map<String, Object> body = Changes.addressChange(FILER, "2026-12-01");
+        body.put("padding", "x".repeat(64 * 1024));
+
+        mvc.perform(filing(json.writeValueAsString(body))).andExpect(status().isContentTooLarge());
+        verify(filing, never()).file(any(), any(), any(), any());
+    }
+
+    @Test
+    void forbidsFilingAboutSomeoneElse() throws Exception {
+        String body = json.writeValueAsString(Changes.addressChange("B120000008", "2026-12-01"));
+
+        mvc.perform(filing(body)).andExpect(status().isForbidden());
+        verify(filing, never()).file(any(), any(), any(), any());
+    }
+
+    @Test
+    void acceptsADeathReportAboutSomeoneElse() throws Exception {
+        ChangeView filed = new ChangeView(
+                "TB-7F3K9QXZ2MAB",
+                ChangeType.DEATH_REPORT,
+                ChangeStatus.IN_PROGRESS,
+                Instant.parse("2026-11-26T01:00:00Z"),
+                1,
+                List.of());
+        when(filing.file(any(), any(), any(), any())).thenReturn(filed);
+        String body = json.writeValueAsString(Changes.deathReport("B120000008", "2026-11-20"));
+
+        mvc.perform(filing(body))
+                .andExpect(status().isAccepted())
+                .andExpect(header().string("Location", "/api/v1/changes/TB-7F3K9QXZ2MAB"))
+                .andExpect(jsonPath("$.receipt").value("TB-7F3K9QXZ2MAB"));
+    }
+
+    private static MockHttpServletRequestBuilder filing(String body) {
+        return post("/api/v1/changes")
+                .header("X-Citizen-Id", FILER)
+                .header(IdempotencyKey.HEADER, "key-1")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(body);
+    }
+
+    /** Stands in for the security feature's resolver. */
+    private static final class HeaderFiler implements HandlerMethodArgumentResolver {
+
+        @Override
+        public boolean supportsParameter(MethodParameter parameter) {
+            return Filer.class.equals(parameter.getParameterType());
+        }
+
+        @Override
+        public Object resolveArgument(
+                MethodParameter parameter,
+                ModelAndViewContainer mavContainer,
+                NativeWebRequest request,
+                WebDataBinderFactory binderFactory) {
+            return new Filer(new NationalId(request.getHeader("X-Citizen-Id")), null);
+        }
+    }
+}
