@@ -1,0 +1,154 @@
+package tw.tongbao.adapters.inbox;
+
+import com.rabbitmq.client.Channel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
+import tools.jackson.databind.json.JsonMapper;
+import tw.tongbao.adapters.AdaptersProperties;
+import tw.tongbao.adapters.report.ReportRelay;
+import tw.tongbao.adapters.transport.Dispatchers;
+import tw.tongbao.core.agency.Agency;
+import tw.tongbao.core.agency.AgencyRegistry;
+import tw.tongbao.core.messaging.Topology;
+
+/**
+ * One listener container per agency queue: stores each message as a delivery, commits, then acknowledges; sets
+ * poison messages aside; leaves a message on the queue (after a pause) while the database is unreachable.
+ */
+@Component
+class InboxConsumers implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(InboxConsumers.class);
+
+    private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
+    private final InboxWriter writer;
+    private final PoisonMessages poison;
+    private final Dispatchers dispatchers;
+    private final ReportRelay relay;
+    private final AdaptersProperties properties;
+    private final ChangeReader reader;
+    private volatile boolean running;
+
+    InboxConsumers(
+            AgencyRegistry registry,
+            ConnectionFactory connectionFactory,
+            InboxWriter writer,
+            PoisonMessages poison,
+            Dispatchers dispatchers,
+            ReportRelay relay,
+            AdaptersProperties properties,
+            JsonMapper json) {
+        this.writer = writer;
+        this.poison = poison;
+        this.dispatchers = dispatchers;
+        this.relay = relay;
+        this.properties = properties;
+        this.reader = new ChangeReader(json);
+        for (Agency agency : registry.all()) {
+            containers.add(container(connectionFactory, agency));
+        }
+    }
+
+    private SimpleMessageListenerContainer container(ConnectionFactory connectionFactory, Agency agency) {
+        String queue = Topology.agencyQueue(agency.code().value());
+        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+        container.setQueueNames(queue);
+        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+        container.setPrefetchCount(properties.consumerPrefetch());
+        container.setConcurrentConsumers(1);
+        container.setDefaultRequeueRejected(false);
+        container.setMessageListener(
+                (ChannelAwareMessageListener) (message, channel) -> onMessage(agency, queue, message, channel));
+        container.afterPropertiesSet();
+        return container;
+    }
+
+    private void onMessage(Agency agency, String queue, Message message, Channel channel) throws IOException {
+        long tag = message.getMessageProperties().getDeliveryTag();
+        String code = agency.code().value();
+        try {
+            ChangeReader.Read read = readOrSetAside(code, queue, message);
+            if (read != null) {
+                String json = new String(message.getBody(), StandardCharsets.UTF_8);
+                if (writer.store(agency, read.change(), read.addressee(), json)) {
+                    dispatchers.wake(code);
+                    relay.wake();
+                }
+            }
+            channel.basicAck(tag, false);
+        } catch (DataAccessException | TransactionException e) {
+            log.warn("cannot store a message from {} ({}); requeueing it after a pause", queue, e.toString());
+            pause();
+            channel.basicNack(tag, false, true);
+        } catch (RuntimeException e) {
+            setAsideAfterFailure(queue, message, channel, tag, e);
+        }
+    }
+
+    /** A message that broke storing for another reason is kept as poison rather than lost or looped. */
+    private void setAsideAfterFailure(String queue, Message message, Channel channel, long tag, RuntimeException e)
+            throws IOException {
+        try {
+            poison.keep(queue, "could not be stored: " + e, message.getBody());
+            channel.basicAck(tag, false);
+        } catch (RuntimeException storing) {
+            log.warn("cannot set aside a message from {} ({}); requeueing it after a pause", queue, storing.toString());
+            pause();
+            channel.basicNack(tag, false, true);
+        }
+    }
+
+    /** The change to store, or null when the message was set aside as poison. */
+    private ChangeReader.Read readOrSetAside(String code, String queue, Message message) {
+        try {
+            return reader.read(message, code);
+        } catch (PoisonMessage e) {
+            poison.keep(queue, e.getMessage(), message.getBody());
+            return null;
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(properties.databaseDownBackoff().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void start() {
+        containers.forEach(SimpleMessageListenerContainer::start);
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        containers.forEach(SimpleMessageListenerContainer::stop);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // Consumers start last and stop first, so nothing is taken in that cannot be handled.
+        return SmartLifecycle.DEFAULT_PHASE;
+    }
+}

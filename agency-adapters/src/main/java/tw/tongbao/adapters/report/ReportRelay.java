@@ -1,0 +1,132 @@
+package tw.tongbao.adapters.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import tw.tongbao.adapters.AdaptersProperties;
+import tw.tongbao.core.messaging.Topology;
+
+/**
+ * Publishes {@code report_outbox} rows in id order to the reports exchange (persistent, mandatory, correlated
+ * confirms) and deletes each only once the broker confirmed it and did not return it.
+ */
+@Component
+public class ReportRelay implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ReportRelay.class);
+
+    private final ReportOutbox outbox;
+    private final RabbitTemplate rabbit;
+    private final AdaptersProperties properties;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private volatile ScheduledExecutorService executor;
+    private volatile boolean failing;
+
+    public ReportRelay(ReportOutbox outbox, RabbitTemplate rabbit, AdaptersProperties properties) {
+        this.outbox = outbox;
+        this.rabbit = rabbit;
+        this.properties = properties;
+    }
+
+    /** Asks for a run soon, e.g. right after a commit that wrote reports. */
+    public void wake() {
+        ScheduledExecutorService running = executor;
+        if (running != null && wakePending.compareAndSet(false, true)) {
+            running.execute(this::runOnce);
+        }
+    }
+
+    @Override
+    public void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "report-relay"));
+        long poll = properties.relayPollInterval().toMillis();
+        executor.scheduleWithFixedDelay(this::runOnce, poll, poll, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService running = executor;
+        executor = null;
+        if (running != null) {
+            running.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return executor != null;
+    }
+
+    /** Publishes what is waiting until the outbox is empty or a publish fails (then the poll tries again). */
+    void runOnce() {
+        wakePending.set(false);
+        try {
+            List<ReportOutbox.Pending> batch;
+            do {
+                batch = outbox.oldest(properties.relayBatchSize());
+                if (!publish(batch)) {
+                    return;
+                }
+            } while (batch.size() == properties.relayBatchSize());
+            if (failing) {
+                failing = false;
+                log.info("report relay publishing again");
+            }
+        } catch (RuntimeException e) {
+            // One line per outage, not one per poll.
+            if (!failing) {
+                failing = true;
+                log.warn("report relay cannot publish, will keep trying: {}", e.toString());
+            }
+        }
+    }
+
+    private boolean publish(List<ReportOutbox.Pending> batch) {
+        List<CorrelationData> sent = new ArrayList<>();
+        for (ReportOutbox.Pending pending : batch) {
+            CorrelationData correlation = new CorrelationData("report-" + pending.id());
+            rabbit.convertAndSend(
+                    Topology.REPORTS_EXCHANGE, Topology.REPORTS_ROUTING_KEY, pending.report(), correlation);
+            sent.add(correlation);
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            ReportOutbox.Pending pending = batch.get(i);
+            if (!confirmed(sent.get(i))) {
+                log.warn(
+                        "report of delivery {} (revision {}) not confirmed by the broker; will retry",
+                        pending.report().deliveryId(),
+                        pending.report().revision());
+                return false;
+            }
+            outbox.delete(pending.id());
+        }
+        return true;
+    }
+
+    private boolean confirmed(CorrelationData correlation) {
+        try {
+            CorrelationData.Confirm confirm =
+                    correlation.getFuture().get(properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return confirm.ack() && correlation.getReturned() == null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 100;
+    }
+}

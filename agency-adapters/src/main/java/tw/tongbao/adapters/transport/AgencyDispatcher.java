@@ -1,0 +1,226 @@
+package tw.tongbao.adapters.transport;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+import tw.tongbao.adapters.resilience.AgencyGuard;
+import tw.tongbao.core.agency.Agency;
+import tw.tongbao.core.answer.AgencyAnswer;
+import tw.tongbao.core.envelope.Addressee;
+import tw.tongbao.core.envelope.ChangeFiled;
+import tw.tongbao.core.routing.EntitlementPolicy;
+
+/**
+ * Delivers one agency's due deliveries: claims them (head of line per subject), passes each through the agency's
+ * guard to its transport, and settles the answer. It has its own threads, so it never slows another agency.
+ */
+final class AgencyDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(AgencyDispatcher.class);
+
+    /** Waits shorter than this are also woken for in memory; longer ones rely on the poll alone. */
+    private static final Duration IN_MEMORY_WAKE_HORIZON = Duration.ofMinutes(5);
+
+    /** Slack over the agency's timeout before the engine gives up on a transport that ignores it. */
+    private static final Duration TIMEOUT_GRACE = Duration.ofSeconds(1);
+
+    private final Agency agency;
+    private final String code;
+    private final AgencyTransport transport;
+    private final AgencyGuard guard;
+    private final DispatchContext context;
+    private final ScheduledExecutorService scheduler;
+    private final ThreadPoolExecutor calls;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private volatile boolean claimsFailing;
+
+    AgencyDispatcher(Agency agency, AgencyTransport transport, AgencyGuard guard, DispatchContext context) {
+        this.agency = agency;
+        this.code = agency.code().value();
+        this.transport = transport;
+        this.guard = guard;
+        this.context = context;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, named("dispatch-" + code));
+        int threads = agency.maxConcurrentCalls();
+        this.calls = new ThreadPoolExecutor(
+                threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named("call-" + code));
+        this.calls.allowCoreThreadTimeOut(true);
+    }
+
+    void start() {
+        long poll = context.properties().pollInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::tick, 0, poll, TimeUnit.MILLISECONDS);
+    }
+
+    void stop() {
+        scheduler.shutdownNow();
+        calls.shutdownNow();
+    }
+
+    /** Looks for due deliveries soon (new ones stored, a slot freed, a wait over). */
+    void wake() {
+        if (wakePending.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(this::tick);
+            } catch (RejectedExecutionException e) {
+                wakePending.set(false);
+            }
+        }
+    }
+
+    private void tick() {
+        wakePending.set(false);
+        try {
+            if (guard.isCircuitOpen() || !context.control().isActive(code)) {
+                return;
+            }
+            int slots = Math.min(guard.freeCallSlots(), context.properties().claimBatchSize());
+            if (slots <= 0) {
+                return;
+            }
+            Clock clock = context.clock();
+            Instant now = clock.instant();
+            Instant leaseUntil = now.plus(context.properties().leaseDuration()).plus(agency.timeout());
+            List<DeliveryStore.Claim> claims = context.store().claim(code, slots, now, leaseUntil);
+            if (claimsFailing) {
+                claimsFailing = false;
+                log.info("dispatcher for {} claims deliveries again", code);
+            }
+            claims.forEach(this::dispatch);
+            if (claims.size() == slots) {
+                wake();
+            }
+        } catch (RuntimeException e) {
+            // One line per outage, not one per poll.
+            if (!claimsFailing) {
+                claimsFailing = true;
+                log.warn("dispatcher for {} cannot claim deliveries, will keep trying: {}", code, e.toString());
+            }
+        }
+    }
+
+    private void dispatch(DeliveryStore.Claim claim) {
+        AdapterDelivery delivery = claim.delivery();
+        Optional<AgencyGuard.Permit> permit = guard.tryEnter();
+        if (permit.isEmpty()) {
+            context.store().release(delivery.deliveryId());
+            return;
+        }
+        OutboundDelivery outbound;
+        try {
+            outbound = outbound(claim.messageJson());
+        } catch (RuntimeException e) {
+            permit.get().abandon();
+            context.settlement().park(delivery, "stored message cannot be sent: " + e.getMessage());
+            context.relay().wake();
+            return;
+        }
+        long waitNanos = guard.reserveRate();
+        if (waitNanos < 0) {
+            permit.get().abandon();
+            context.store().release(delivery.deliveryId());
+            return;
+        }
+        scheduler.schedule(() -> call(delivery, outbound, permit.get()), waitNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private OutboundDelivery outbound(String messageJson) {
+        ChangeFiled change = context.json().readValue(messageJson, ChangeFiled.class);
+        Addressee addressee = change.addresseeFor(code)
+                .orElseThrow(() -> new IllegalStateException("the change is not addressed to " + code));
+        return new OutboundDelivery(change, addressee, EntitlementPolicy.dataFor(change, addressee, agency));
+    }
+
+    private void call(AdapterDelivery delivery, OutboundDelivery outbound, AgencyGuard.Permit permit) {
+        Instant startedAt = context.clock().instant();
+        long startedNanos = System.nanoTime();
+        CompletableFuture<AttemptResult> attempt;
+        try {
+            attempt = CompletableFuture.supplyAsync(() -> transport.attempt(agency, outbound), calls)
+                    .thenCompose(future -> future);
+        } catch (RejectedExecutionException e) {
+            permit.abandon();
+            context.store().release(delivery.deliveryId());
+            return;
+        }
+        long limit = agency.timeout().plus(TIMEOUT_GRACE).toMillis();
+        attempt.orTimeout(limit, TimeUnit.MILLISECONDS)
+                .exceptionally(e -> failure(e, startedAt, startedNanos))
+                .thenAcceptAsync(result -> finish(delivery, permit, result), scheduler);
+    }
+
+    private AttemptResult failure(Throwable e, Instant startedAt, long startedNanos) {
+        Throwable cause =
+                e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        String error = cause instanceof TimeoutException
+                ? "timed out after " + agency.timeout().toMillis() + " ms"
+                : "transport failed: " + cause;
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        return new AttemptResult(AgencyAnswer.TRANSIENT_FAILURE, startedAt, millis, null, null, error, null);
+    }
+
+    private void finish(AdapterDelivery delivery, AgencyGuard.Permit permit, AttemptResult result) {
+        if (result.answer().isRetryable()) {
+            permit.failed(result.durationMillis(), AnswerPolicy.describe(result));
+        } else {
+            permit.succeeded(result.durationMillis());
+        }
+        try {
+            AdapterDelivery after = context.settlement().settle(agency, delivery, result);
+            context.relay().wake();
+            if (after != null && after.status().isOpen()) {
+                wakeAt(after.nextAttemptAt());
+            }
+        } catch (RuntimeException e) {
+            log.warn(
+                    "could not record the try of delivery {} for {} (receipt {}); its lease will lapse and it is"
+                            + " tried again: {}",
+                    delivery.deliveryId(),
+                    code,
+                    delivery.receipt(),
+                    e.toString());
+        }
+        wake();
+    }
+
+    private void wakeAt(Instant due) {
+        Duration wait = Duration.between(context.clock().instant(), due);
+        if (wait.compareTo(IN_MEMORY_WAKE_HORIZON) < 0) {
+            scheduler.schedule(this::wake, Math.max(0, wait.toMillis()) + 5, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** What every dispatcher shares: storage, policies, switches and settings. */
+    record DispatchContext(
+            DeliveryStore store,
+            DeliverySettlement settlement,
+            tw.tongbao.adapters.resilience.AgencyControl control,
+            tw.tongbao.adapters.report.ReportRelay relay,
+            tw.tongbao.adapters.AdaptersProperties properties,
+            JsonMapper json,
+            Clock clock) {}
+}

@@ -1,0 +1,105 @@
+package tw.tongbao.adapters.transport;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tw.tongbao.adapters.report.ReportOutbox;
+import tw.tongbao.adapters.resilience.AgencyControl;
+import tw.tongbao.core.agency.Agency;
+import tw.tongbao.core.answer.AgencyAnswer;
+import tw.tongbao.core.report.AttemptRecord;
+
+/**
+ * Records what a try made of a delivery: one row update and one report, in one transaction; a 410 also parks the
+ * agency's other open deliveries and disables the agency.
+ */
+@Component
+public class DeliverySettlement {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliverySettlement.class);
+
+    private final DeliveryStore store;
+    private final ReportOutbox reports;
+    private final AgencyControl control;
+    private final AnswerPolicy answers;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    public DeliverySettlement(
+            DeliveryStore store,
+            ReportOutbox reports,
+            AgencyControl control,
+            AnswerPolicy answers,
+            TransactionTemplate transactions,
+            Clock clock) {
+        this.store = store;
+        this.reports = reports;
+        this.control = control;
+        this.answers = answers;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** Applies one try's result; returns the delivery as stored, or null when the row had moved on meanwhile. */
+    public AdapterDelivery settle(Agency agency, AdapterDelivery claimed, AttemptResult result) {
+        Instant now = clock.instant();
+        AttemptRecord attempt = new AttemptRecord(
+                claimed.attempts() + 1,
+                result.startedAt(),
+                result.durationMillis(),
+                result.httpStatus(),
+                result.responseExcerpt(),
+                result.error());
+        AdapterDelivery next = answers.apply(claimed, result, attempt, agency.retrySchedule(), now);
+        return transactions.execute(tx -> {
+            if (!record(claimed, next, attempt, now)) {
+                return null;
+            }
+            if (result.answer() == AgencyAnswer.AGENCY_DISABLED) {
+                parkAll(agency.code().value(), now);
+                control.disable(agency.code().value(), AnswerPolicy.AGENCY_DISABLED);
+            }
+            return next;
+        });
+    }
+
+    /** Parks a delivery without a try (e.g. its message can no longer be read); false when it moved on. */
+    public boolean park(AdapterDelivery claimed, String why) {
+        Instant now = clock.instant();
+        return Boolean.TRUE.equals(transactions.execute(tx -> record(claimed, claimed.parked(null, why), null, now)));
+    }
+
+    /** Writes one state change and its report; call inside a transaction. */
+    public boolean record(AdapterDelivery before, AdapterDelivery after, AttemptRecord attempt, Instant now) {
+        if (!store.update(before, after, now)) {
+            log.info(
+                    "delivery {} for {} (receipt {}) changed meanwhile; result of this try dropped",
+                    before.deliveryId(),
+                    before.agency(),
+                    before.receipt());
+            return false;
+        }
+        reports.append(after.report(now, attempt));
+        log.info(
+                "delivery {} for {} (receipt {}) {} -> {} after {} attempt(s){}",
+                after.deliveryId(),
+                after.agency(),
+                after.receipt(),
+                before.status(),
+                after.status(),
+                after.attempts(),
+                after.reason() == null ? "" : ": " + after.reason());
+        return true;
+    }
+
+    private void parkAll(String agency, Instant now) {
+        List<AdapterDelivery> open = store.openDeliveries(agency);
+        for (AdapterDelivery delivery : open) {
+            record(delivery, delivery.parked(null, AnswerPolicy.AGENCY_DISABLED), null, now);
+        }
+    }
+}
