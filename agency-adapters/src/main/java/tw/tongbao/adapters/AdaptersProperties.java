@@ -6,8 +6,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * How the adapters' delivery engine runs ({@code tongbao.adapters.*}).
  *
- * @param leaseDuration how long a claimed delivery stays reserved beyond the agency's timeout before another
- *     dispatcher may try it again
+ * @param leaseDuration how long a claimed delivery stays reserved beyond its attempt limit (the agency's timeout,
+ *     plus the batch interval for batch-csv) before another dispatcher may try it again, even though the instance
+ *     holding it still heartbeats; see docs/architecture.md for how to pick it
  * @param pollInterval how often each dispatcher looks for due deliveries when nothing woke it
  * @param claimBatchSize most deliveries one dispatcher claims in one go (also bounded by free bulkhead permits)
  * @param jitterFraction how far a retry wait may stray from the schedule, as a fraction (0.2 = ±20 %)
@@ -17,6 +18,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param relayBatchSize most report rows the relay publishes in one go
  * @param relayPollInterval how often the relay looks for reports when nothing woke it
  * @param confirmTimeout how long the relay waits for the broker's confirm of one report
+ * @param heartbeatInterval how often this instance records that it is alive ({@code adapter_instance})
+ * @param instanceStaleAfter how long without a heartbeat before an instance counts as dead and other instances take
+ *     over its leases
+ * @param healthInterval how often an {@code AgencyHealth} snapshot of each agency is published
  */
 @ConfigurationProperties("tongbao.adapters")
 public record AdaptersProperties(
@@ -29,7 +34,10 @@ public record AdaptersProperties(
         Duration databaseDownBackoff,
         int relayBatchSize,
         Duration relayPollInterval,
-        Duration confirmTimeout) {
+        Duration confirmTimeout,
+        Duration heartbeatInterval,
+        Duration instanceStaleAfter,
+        Duration healthInterval) {
 
     public AdaptersProperties {
         leaseDuration = leaseDuration != null ? leaseDuration : Duration.ofMinutes(2);
@@ -42,6 +50,14 @@ public record AdaptersProperties(
         relayBatchSize = relayBatchSize > 0 ? relayBatchSize : 100;
         relayPollInterval = relayPollInterval != null ? relayPollInterval : Duration.ofSeconds(1);
         confirmTimeout = confirmTimeout != null ? confirmTimeout : Duration.ofSeconds(10);
+        heartbeatInterval = heartbeatInterval != null ? heartbeatInterval : Duration.ofSeconds(5);
+        instanceStaleAfter = instanceStaleAfter != null ? instanceStaleAfter : Duration.ofSeconds(15);
+        healthInterval = healthInterval != null ? healthInterval : Duration.ofSeconds(5);
+        if (instanceStaleAfter.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("tongbao.adapters.instance-stale-after (" + instanceStaleAfter
+                    + ") must be at least twice tongbao.adapters.heartbeat-interval (" + heartbeatInterval
+                    + "), or live instances lose their leases");
+        }
         if (jitterFraction >= 1) {
             throw new IllegalArgumentException(
                     "tongbao.adapters.jitter-fraction must be below 1, was " + jitterFraction);
@@ -50,6 +66,6 @@ public record AdaptersProperties(
 
     /** The defaults, as if nothing were configured. */
     public static AdaptersProperties defaults() {
-        return new AdaptersProperties(null, null, 0, 0, null, 0, null, 0, null, null);
+        return new AdaptersProperties(null, null, 0, 0, null, 0, null, 0, null, null, null, null, null);
     }
 }

@@ -12,6 +12,7 @@ import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.HeadersExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 import org.springframework.context.annotation.Bean;
@@ -52,11 +53,34 @@ class BrokerConfiguration {
         declarables.add(reports);
         declarables.add(reportsQueue);
         declarables.add(BindingBuilder.bind(reportsQueue).to(reports).with(Topology.REPORTS_ROUTING_KEY));
+        Queue healthQueue = QueueBuilder.durable(Topology.AGENCY_HEALTH_QUEUE)
+                .quorum()
+                .maxLength(Topology.AGENCY_HEALTH_QUEUE_MAX_LENGTH)
+                .build();
+        declarables.add(healthQueue);
+        declarables.add(BindingBuilder.bind(healthQueue).to(reports).with(Topology.AGENCY_HEALTH_ROUTING_KEY));
+        TopicExchange alerts = ExchangeBuilder.topicExchange(Topology.ALERTS_EXCHANGE)
+                .durable(true)
+                .build();
+        Queue alertsQueue = QueueBuilder.durable(Topology.ALERTS_QUEUE).quorum().build();
+        declarables.add(alerts);
+        declarables.add(alertsQueue);
+        declarables.add(BindingBuilder.bind(alertsQueue).to(alerts).with("#"));
+        TopicExchange control = ExchangeBuilder.topicExchange(Topology.CONTROL_EXCHANGE)
+                .durable(true)
+                .build();
+        Queue controlQueue =
+                QueueBuilder.durable(Topology.CONTROL_QUEUE).quorum().build();
+        declarables.add(control);
+        declarables.add(controlQueue);
+        declarables.add(BindingBuilder.bind(controlQueue).to(control).with(Topology.CONTROL_BINDING));
         return new Declarables(declarables);
     }
 
     /** The packages of the message types; the converter trusts exact package names only (no wildcards). */
-    static final String[] MESSAGE_PACKAGES = {"tw.tongbao.core.envelope", "tw.tongbao.core.report"};
+    static final String[] MESSAGE_PACKAGES = {
+        "tw.tongbao.core.envelope", "tw.tongbao.core.report", "tw.tongbao.core.control"
+    };
 
     /** JSON with Jackson 3; only Tongbao's own message types are trusted. */
     @Bean

@@ -13,11 +13,10 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import tw.tongbao.adapters.AdaptersProperties;
-import tw.tongbao.core.messaging.Topology;
 
 /**
- * Publishes {@code report_outbox} rows in id order to the reports exchange (persistent, mandatory, correlated
- * confirms) and deletes each only once the broker confirmed it and did not return it.
+ * Publishes {@code report_outbox} rows in id order (reports to the reports exchange, alerts to the alerts exchange;
+ * persistent, mandatory, correlated confirms) and deletes each only once the broker confirmed it and did not return it.
  */
 @Component
 public class ReportRelay implements SmartLifecycle {
@@ -94,17 +93,13 @@ public class ReportRelay implements SmartLifecycle {
         List<CorrelationData> sent = new ArrayList<>();
         for (ReportOutbox.Pending pending : batch) {
             CorrelationData correlation = new CorrelationData("report-" + pending.id());
-            rabbit.convertAndSend(
-                    Topology.REPORTS_EXCHANGE, Topology.REPORTS_ROUTING_KEY, pending.report(), correlation);
+            rabbit.convertAndSend(pending.exchange(), pending.routingKey(), pending.message(), correlation);
             sent.add(correlation);
         }
         for (int i = 0; i < batch.size(); i++) {
             ReportOutbox.Pending pending = batch.get(i);
             if (!confirmed(sent.get(i))) {
-                log.warn(
-                        "report of delivery {} (revision {}) not confirmed by the broker; will retry",
-                        pending.report().deliveryId(),
-                        pending.report().revision());
+                log.warn("{} not confirmed by the broker; will retry", pending.description());
                 return false;
             }
             outbox.delete(pending.id());

@@ -9,6 +9,7 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import tw.tongbao.core.agency.Agency;
+import tw.tongbao.core.agency.Protocol;
 
 /**
  * One agency's own protection: circuit breaker, rate limiter and bulkhead, so a slow or failing agency spends only
@@ -46,9 +47,36 @@ public final class AgencyGuard {
         this.bulkhead = Bulkhead.of(
                 name,
                 BulkheadConfig.custom()
-                        .maxConcurrentCalls(agency.maxConcurrentCalls())
+                        .maxConcurrentCalls(inFlightLimit(agency))
                         .maxWaitDuration(Duration.ZERO)
                         .build());
+    }
+
+    /**
+     * Most tries of one agency under way at once: its {@code maxConcurrentCalls}, but for batch-csv at least its
+     * {@code batchSize}, since a try there is a row waiting for its file to close and the file write is the real unit
+     * of work (with fewer rows in flight, a batch could never fill).
+     */
+    public static int inFlightLimit(Agency agency) {
+        return agency.protocol() == Protocol.BATCH_CSV
+                ? Math.max(agency.batchSize(), agency.maxConcurrentCalls())
+                : agency.maxConcurrentCalls();
+    }
+
+    /** Tries under way now (bulkhead permits taken). */
+    public int inFlight() {
+        return bulkhead.getBulkheadConfig().getMaxConcurrentCalls()
+                - bulkhead.getMetrics().getAvailableConcurrentCalls();
+    }
+
+    /** Calls {@code listener} with (from, to) on every change of the breaker's state. */
+    public void onCircuitTransition(
+            java.util.function.BiConsumer<CircuitBreaker.State, CircuitBreaker.State> listener) {
+        circuitBreaker
+                .getEventPublisher()
+                .onStateTransition(event -> listener.accept(
+                        event.getStateTransition().getFromState(),
+                        event.getStateTransition().getToState()));
     }
 
     /** The agency guarded. */

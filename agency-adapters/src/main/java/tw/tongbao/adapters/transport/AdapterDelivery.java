@@ -24,6 +24,8 @@ import tw.tongbao.core.report.DeliveryReported;
  * @param revision reports sent so far (the gateway applies a report only when its revision is higher)
  * @param reason why it was rejected, parked or superseded, or null
  * @param nextAttemptAt when it is next due
+ * @param attemptsBeforeRetry tries made before an operator last retried or replayed it; its retry schedule counts
+ *     from there
  */
 public record AdapterDelivery(
         UUID deliveryId,
@@ -36,7 +38,8 @@ public record AdapterDelivery(
         int attempts,
         long revision,
         String reason,
-        Instant nextAttemptAt) {
+        Instant nextAttemptAt,
+        int attemptsBeforeRetry) {
 
     public AdapterDelivery {
         Objects.requireNonNull(deliveryId, "delivery id");
@@ -56,7 +59,18 @@ public record AdapterDelivery(
             String receipt,
             Instant now) {
         return new AdapterDelivery(
-                deliveryId, agency, subjectRef, sequence, changeType, receipt, DeliveryStatus.PENDING, 0, 0, null, now);
+                deliveryId,
+                agency,
+                subjectRef,
+                sequence,
+                changeType,
+                receipt,
+                DeliveryStatus.PENDING,
+                0,
+                0,
+                null,
+                now,
+                0);
     }
 
     /** The agency has it. */
@@ -86,6 +100,34 @@ public record AdapterDelivery(
                 attempts,
                 "superseded by sequence " + newer.sequence() + " (" + newer.receipt() + ")",
                 nextAttemptAt);
+    }
+
+    /** An operator's cancel: discarded, with the try that settled meanwhile (or null). */
+    public AdapterDelivery cancelled(AttemptRecord attempt, String why) {
+        return move(DeliveryStatus.CANCELLED, attempt == null ? attempts : attempt.number(), why, nextAttemptAt);
+    }
+
+    /** An operator's retry (or replay): pending again, due at {@code now}, with a fresh retry budget. */
+    public AdapterDelivery pendingAgain(String why, Instant now) {
+        DeliveryTransitions.require(status, DeliveryStatus.PENDING);
+        return new AdapterDelivery(
+                deliveryId,
+                agency,
+                subjectRef,
+                sequence,
+                changeType,
+                receipt,
+                DeliveryStatus.PENDING,
+                attempts,
+                revision + 1,
+                why,
+                now,
+                attempts);
+    }
+
+    /** Tries made since the last operator retry or replay: what its retry schedule has spent. */
+    public int attemptsInBudget() {
+        return attempts - attemptsBeforeRetry;
     }
 
     /** Whether this one, not yet sent, is replaced by {@code arriving}: same agency, subject and type, older. */
@@ -124,6 +166,7 @@ public record AdapterDelivery(
                 attemptsNow,
                 revision + 1,
                 why,
-                next);
+                next,
+                attemptsBeforeRetry);
     }
 }

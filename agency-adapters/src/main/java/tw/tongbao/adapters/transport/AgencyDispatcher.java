@@ -86,7 +86,9 @@ final class AgencyDispatcher {
     private void tick() {
         wakePending.set(false);
         try {
-            if (guard.isCircuitOpen() || !context.control().isActive(code)) {
+            if (!context.instance().mayClaim()
+                    || guard.isCircuitOpen()
+                    || !context.control().isActive(code)) {
                 return;
             }
             int slots = Math.min(guard.freeCallSlots(), context.properties().claimBatchSize());
@@ -95,8 +97,9 @@ final class AgencyDispatcher {
             }
             Clock clock = context.clock();
             Instant now = clock.instant();
-            Instant leaseUntil = now.plus(context.properties().leaseDuration()).plus(agency.timeout());
-            List<DeliveryStore.Claim> claims = context.store().claim(code, slots, now, leaseUntil);
+            Instant leaseUntil = now.plus(context.properties().leaseDuration()).plus(attemptLimit(agency));
+            List<DeliveryStore.Claim> claims = context.store()
+                    .claim(code, slots, now, leaseUntil, context.instance().id());
             if (claimsFailing) {
                 claimsFailing = false;
                 log.info("dispatcher for {} claims deliveries again", code);
@@ -116,6 +119,15 @@ final class AgencyDispatcher {
 
     private void dispatch(DeliveryStore.Claim claim) {
         AdapterDelivery delivery = claim.delivery();
+        if (claim.takenOverFrom() != null) {
+            log.info(
+                    "delivery {} for {} (receipt {}) taken over from adapter instance {}, which stopped heartbeating;"
+                            + " sent again with the same webhook-id",
+                    delivery.deliveryId(),
+                    code,
+                    delivery.receipt(),
+                    claim.takenOverFrom());
+        }
         Optional<AgencyGuard.Permit> permit = guard.tryEnter();
         if (permit.isEmpty()) {
             context.store().release(delivery.deliveryId());
@@ -158,10 +170,21 @@ final class AgencyDispatcher {
             context.store().release(delivery.deliveryId());
             return;
         }
-        long limit = agency.timeout().plus(TIMEOUT_GRACE).toMillis();
+        long limit = attemptLimit(agency).toMillis();
         attempt.orTimeout(limit, TimeUnit.MILLISECONDS)
                 .exceptionally(e -> failure(e, startedAt, startedNanos))
                 .thenAcceptAsync(result -> finish(delivery, permit, result), scheduler);
+    }
+
+    /**
+     * How long the engine waits for one try before it counts as timed out: the agency's timeout plus a grace, and for
+     * batch-csv also the batch interval, since a row's try ends only when its file closes.
+     */
+    static Duration attemptLimit(Agency agency) {
+        Duration limit = agency.timeout().plus(TIMEOUT_GRACE);
+        return agency.protocol() == tw.tongbao.core.agency.Protocol.BATCH_CSV
+                ? limit.plus(agency.batchInterval())
+                : limit;
     }
 
     private AttemptResult failure(Throwable e, Instant startedAt, long startedNanos) {
@@ -182,6 +205,7 @@ final class AgencyDispatcher {
         }
         try {
             AdapterDelivery after = context.settlement().settle(agency, delivery, result);
+            observe(result, after);
             context.relay().wake();
             if (after != null && after.status().isOpen()) {
                 wakeAt(after.nextAttemptAt());
@@ -196,6 +220,16 @@ final class AgencyDispatcher {
                     e.toString());
         }
         wake();
+    }
+
+    private void observe(AttemptResult result, AdapterDelivery after) {
+        for (AttemptObserver observer : context.observers()) {
+            try {
+                observer.attempted(agency, result, after);
+            } catch (RuntimeException e) {
+                log.debug("attempt observer failed: {}", e.toString());
+            }
+        }
     }
 
     private void wakeAt(Instant due) {
@@ -222,5 +256,7 @@ final class AgencyDispatcher {
             tw.tongbao.adapters.report.ReportRelay relay,
             tw.tongbao.adapters.AdaptersProperties properties,
             JsonMapper json,
-            Clock clock) {}
+            Clock clock,
+            tw.tongbao.adapters.instance.AdapterInstance instance,
+            List<AttemptObserver> observers) {}
 }

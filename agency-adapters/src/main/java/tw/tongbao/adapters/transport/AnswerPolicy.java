@@ -31,7 +31,8 @@ public final class AnswerPolicy {
             case REJECTED -> delivery.rejected(attempt, describe(result));
             case AGENCY_DISABLED -> delivery.parked(attempt, AGENCY_DISABLED);
             case TRANSIENT_FAILURE, UNEXPECTED ->
-                retries.nextAttempt(schedule, attempt.number(), result.retryAfter(), now)
+                retries.nextAttempt(
+                                schedule, attempt.number() - delivery.attemptsBeforeRetry(), result.retryAfter(), now)
                         .map(next -> delivery.retrying(attempt, next, describe(result)))
                         .orElseGet(() -> delivery.parked(attempt, RETRIES_EXHAUSTED + ": " + describe(result)));
         };

@@ -3,6 +3,7 @@ package tw.tongbao.adapters.transport;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -11,11 +12,13 @@ import tw.tongbao.adapters.report.ReportOutbox;
 import tw.tongbao.adapters.resilience.AgencyControl;
 import tw.tongbao.core.agency.Agency;
 import tw.tongbao.core.answer.AgencyAnswer;
+import tw.tongbao.core.control.AgencyAlert;
+import tw.tongbao.core.delivery.DeliveryStatus;
 import tw.tongbao.core.report.AttemptRecord;
 
 /**
  * Records what a try made of a delivery: one row update and one report, in one transaction; a 410 also parks the
- * agency's other open deliveries and disables the agency.
+ * agency's other open deliveries, disables the agency and alerts operators; a parked delivery alerts them too.
  */
 @Component
 public class DeliverySettlement {
@@ -54,14 +57,33 @@ public class DeliverySettlement {
                 result.httpStatus(),
                 result.responseExcerpt(),
                 result.error());
-        AdapterDelivery next = answers.apply(claimed, result, attempt, agency.retrySchedule(), now);
+        AdapterDelivery answered = answers.apply(claimed, result, attempt, agency.retrySchedule(), now);
         return transactions.execute(tx -> {
+            Optional<String> cancel = store.pendingCancel(claimed.deliveryId());
+            // An operator cancelled it while the try was under way; what the agency already has stays delivered.
+            AdapterDelivery next = cancel.isPresent() && !answered.status().isSuccessful()
+                    ? claimed.cancelled(attempt, cancel.get())
+                    : answered;
             if (!record(claimed, next, attempt, now)) {
                 return null;
             }
+            if (cancel.isPresent() && next.status().isSuccessful()) {
+                log.info(
+                        "cancel of delivery {} for {} (receipt {}) came too late: the agency has it",
+                        claimed.deliveryId(),
+                        claimed.agency(),
+                        claimed.receipt());
+            }
             if (result.answer() == AgencyAnswer.AGENCY_DISABLED) {
-                parkAll(agency.code().value(), now);
-                control.disable(agency.code().value(), AnswerPolicy.AGENCY_DISABLED);
+                String code = agency.code().value();
+                parkAll(code, now);
+                control.disable(code, AnswerPolicy.AGENCY_DISABLED);
+                reports.appendAlert(new AgencyAlert(
+                        code,
+                        AgencyAlert.Kind.DISABLED,
+                        "agency answered 410 to delivery " + claimed.deliveryId() + "; its open deliveries are"
+                                + " parked until an operator enables it and retries them",
+                        now));
             }
             return next;
         });
@@ -84,6 +106,14 @@ public class DeliverySettlement {
             return false;
         }
         reports.append(after.report(now, attempt));
+        // A 410 parks every open delivery at once; its one DISABLED alert stands for them all.
+        if (after.status() == DeliveryStatus.PARKED && !AnswerPolicy.AGENCY_DISABLED.equals(after.reason())) {
+            reports.appendAlert(new AgencyAlert(
+                    after.agency(),
+                    AgencyAlert.Kind.DELIVERY_PARKED,
+                    "delivery " + after.deliveryId() + " (receipt " + after.receipt() + ") parked: " + after.reason(),
+                    now));
+        }
         log.info(
                 "delivery {} for {} (receipt {}) {} -> {} after {} attempt(s){}",
                 after.deliveryId(),

@@ -16,19 +16,30 @@ import tw.tongbao.core.delivery.DeliveryStatus;
 public class DeliveryStore {
 
     private static final String COLUMNS = "delivery_id, agency, subject_ref, sequence, change_type, receipt, status,"
-            + " attempts, revision, reason, next_attempt_at";
+            + " attempts, revision, reason, next_attempt_at, attempts_before_retry";
+
+    /**
+     * Whether row {@code c}'s lease still binds: not lapsed, and held by an instance whose heartbeat is recent (in
+     * database time, so the instances' clocks need not agree).
+     */
+    private static final String LIVE_LEASE = "(c.lease_until IS NOT NULL AND c.lease_until >= :now"
+            + " AND (c.leased_by IS NULL OR c.leased_by IN (SELECT i.instance_id FROM adapter_instance i"
+            + " WHERE i.heartbeat_at >= clock_timestamp() - make_interval(secs => :stale))))";
 
     private final JdbcClient jdbc;
 
-    public DeliveryStore(JdbcClient jdbc) {
+    private final double staleSeconds;
+
+    public DeliveryStore(JdbcClient jdbc, tw.tongbao.adapters.AdaptersProperties properties) {
         this.jdbc = jdbc;
+        this.staleSeconds = properties.instanceStaleAfter().toMillis() / 1000.0;
     }
 
     /** Stores a newly received delivery with its message; false when it is already here (a redelivery). */
     public boolean insertIfAbsent(AdapterDelivery delivery, String messageJson, Instant now) {
         return jdbc.sql("INSERT INTO adapter_delivery (" + COLUMNS + ", message, received_at, updated_at)"
                                 + " VALUES (:id, :agency, :ref, :seq, :type, :receipt, :status, :attempts, :revision,"
-                                + " :reason, :next, CAST(:message AS jsonb), :now, :now)"
+                                + " :reason, :next, :base, CAST(:message AS jsonb), :now, :now)"
                                 + " ON CONFLICT (delivery_id) DO NOTHING")
                         .param("id", delivery.deliveryId())
                         .param("agency", delivery.agency())
@@ -41,6 +52,7 @@ public class DeliveryStore {
                         .param("revision", delivery.revision())
                         .param("reason", delivery.reason())
                         .param("next", Timestamp.from(delivery.nextAttemptAt()))
+                        .param("base", delivery.attemptsBeforeRetry())
                         .param("message", messageJson)
                         .param("now", Timestamp.from(now))
                         .update()
@@ -52,43 +64,53 @@ public class DeliveryStore {
      * its lease: the candidates for supersession, and the newer ones that make an arriving delivery stale.
      */
     public List<Sibling> sameSubjectAndType(AdapterDelivery arriving, Instant now) {
-        return jdbc.sql("SELECT " + COLUMNS + ", (lease_until IS NOT NULL AND lease_until >= :now) AS in_flight"
-                        + " FROM adapter_delivery WHERE agency = :agency AND subject_ref = :ref"
+        return jdbc.sql("SELECT " + COLUMNS + ", " + LIVE_LEASE + " AS in_flight"
+                        + " FROM adapter_delivery c WHERE agency = :agency AND subject_ref = :ref"
                         + " AND change_type = :type AND delivery_id <> :id ORDER BY sequence FOR UPDATE")
                 .param("agency", arriving.agency())
                 .param("ref", arriving.subjectRef())
                 .param("type", arriving.changeType().name())
                 .param("id", arriving.deliveryId())
                 .param("now", Timestamp.from(now))
+                .param("stale", staleSeconds)
                 .query((rs, n) -> new Sibling(map(rs, n), rs.getBoolean("in_flight")))
                 .list();
     }
 
     /**
-     * Claims up to {@code limit} due deliveries of one agency, each the oldest open one of its subject (head of line),
-     * skipping rows another dispatcher holds, and leases them until {@code leaseUntil}.
+     * Claims up to {@code limit} due deliveries of one agency for {@code instance}, each the oldest open one of its
+     * subject (head of line), skipping rows another dispatcher holds, and leases them until {@code leaseUntil}. A lease
+     * that lapsed, or whose holder stopped heartbeating, no longer holds a row back.
      */
-    public List<Claim> claim(String agency, int limit, Instant now, Instant leaseUntil) {
-        return jdbc.sql("UPDATE adapter_delivery d SET lease_until = :lease WHERE d.delivery_id IN ("
-                        + " SELECT c.delivery_id FROM adapter_delivery c"
+    public List<Claim> claim(String agency, int limit, Instant now, Instant leaseUntil, java.util.UUID instance) {
+        return jdbc.sql("WITH due AS (SELECT c.delivery_id, c.leased_by AS previous_holder,"
+                        + " (c.lease_until IS NOT NULL AND c.lease_until >= :now) AS taken_over"
+                        + " FROM adapter_delivery c"
                         + " WHERE c.agency = :agency AND c.status IN ('PENDING', 'RETRYING')"
-                        + " AND c.next_attempt_at <= :now AND (c.lease_until IS NULL OR c.lease_until < :now)"
+                        + " AND c.next_attempt_at <= :now AND NOT " + LIVE_LEASE
                         + " AND NOT EXISTS (SELECT 1 FROM adapter_delivery o WHERE o.agency = c.agency"
                         + "   AND o.subject_ref = c.subject_ref AND o.status IN ('PENDING', 'RETRYING')"
                         + "   AND o.sequence < c.sequence)"
                         + " ORDER BY c.next_attempt_at, c.sequence LIMIT :limit FOR UPDATE SKIP LOCKED)"
-                        + " RETURNING d.*")
+                        + " UPDATE adapter_delivery d SET lease_until = :lease, leased_by = :instance FROM due"
+                        + " WHERE d.delivery_id = due.delivery_id"
+                        + " RETURNING d.*, due.previous_holder, due.taken_over")
                 .param("lease", Timestamp.from(leaseUntil))
+                .param("instance", instance)
                 .param("agency", agency)
                 .param("now", Timestamp.from(now))
+                .param("stale", staleSeconds)
                 .param("limit", limit)
-                .query((rs, n) -> new Claim(map(rs, n), rs.getString("message")))
+                .query((rs, n) -> new Claim(
+                        map(rs, n),
+                        rs.getString("message"),
+                        rs.getBoolean("taken_over") ? rs.getObject("previous_holder", UUID.class) : null))
                 .list();
     }
 
     /** Gives a claimed delivery back untouched: no try was made, so nothing else changes. */
     public void release(UUID deliveryId) {
-        jdbc.sql("UPDATE adapter_delivery SET lease_until = NULL WHERE delivery_id = :id")
+        jdbc.sql("UPDATE adapter_delivery SET lease_until = NULL, leased_by = NULL WHERE delivery_id = :id")
                 .param("id", deliveryId)
                 .update();
     }
@@ -99,13 +121,17 @@ public class DeliveryStore {
      */
     public boolean update(AdapterDelivery before, AdapterDelivery after, Instant now) {
         return jdbc.sql("UPDATE adapter_delivery SET status = :status, attempts = :attempts, revision = :revision,"
-                                + " reason = :reason, next_attempt_at = :next, lease_until = NULL, updated_at = :now"
-                                + " WHERE delivery_id = :id AND revision = :expected")
+                                + " reason = :reason, next_attempt_at = :next, attempts_before_retry = :base,"
+                                + " lease_until = NULL, leased_by = NULL, cancel_reason = NULL,"
+                                + " first_delivered_at = COALESCE(first_delivered_at,"
+                                + "   CASE WHEN :status = 'DELIVERED' THEN CAST(:now AS timestamptz) END),"
+                                + " updated_at = :now WHERE delivery_id = :id AND revision = :expected")
                         .param("status", after.status().name())
                         .param("attempts", after.attempts())
                         .param("revision", after.revision())
                         .param("reason", after.reason())
                         .param("next", Timestamp.from(after.nextAttemptAt()))
+                        .param("base", after.attemptsBeforeRetry())
                         .param("now", Timestamp.from(now))
                         .param("id", before.deliveryId())
                         .param("expected", before.revision())
@@ -130,11 +156,108 @@ public class DeliveryStore {
                 .optional();
     }
 
+    /** One delivery, locked, and whether a dispatcher holds it now (a try is under way). */
+    public java.util.Optional<Sibling> lock(UUID deliveryId, Instant now) {
+        return jdbc.sql("SELECT " + COLUMNS + ", " + LIVE_LEASE + " AS in_flight FROM adapter_delivery c"
+                        + " WHERE delivery_id = :id FOR UPDATE")
+                .param("id", deliveryId)
+                .param("now", Timestamp.from(now))
+                .param("stale", staleSeconds)
+                .query((rs, n) -> new Sibling(map(rs, n), rs.getBoolean("in_flight")))
+                .optional();
+    }
+
+    /** Asks that an in-flight delivery be cancelled once its try settles; false when the row moved on. */
+    public boolean requestCancel(AdapterDelivery delivery, String reason) {
+        return jdbc.sql("UPDATE adapter_delivery SET cancel_reason = :reason WHERE delivery_id = :id"
+                                + " AND revision = :revision")
+                        .param("reason", reason)
+                        .param("id", delivery.deliveryId())
+                        .param("revision", delivery.revision())
+                        .update()
+                == 1;
+    }
+
+    /** The cancel an operator asked for while the delivery's try was under way, if any; locks the row. */
+    public java.util.Optional<String> pendingCancel(UUID deliveryId) {
+        return jdbc.sql("SELECT cancel_reason FROM adapter_delivery WHERE delivery_id = :id FOR UPDATE")
+                .param("id", deliveryId)
+                .query((rs, n) -> java.util.Optional.ofNullable(rs.getString("cancel_reason")))
+                .optional()
+                .flatMap(reason -> reason);
+    }
+
+    /**
+     * A newer delivery of the same agency, subject and type that the agency has or will get: delivering {@code older}
+     * after it would leave the agency holding an older value.
+     */
+    public java.util.Optional<AdapterDelivery> newerOfSameType(AdapterDelivery older) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM adapter_delivery WHERE agency = :agency AND subject_ref = :ref"
+                        + " AND change_type = :type AND sequence > :seq"
+                        + " AND status IN ('PENDING', 'RETRYING', 'DELIVERED', 'APPLIED')"
+                        + " ORDER BY sequence DESC LIMIT 1")
+                .param("agency", older.agency())
+                .param("ref", older.subjectRef())
+                .param("type", older.changeType().name())
+                .param("seq", older.sequence())
+                .query(DeliveryStore::map)
+                .optional();
+    }
+
+    /**
+     * The deliveries of one agency first delivered in [since, until), now DELIVERED or APPLIED, locked, oldest first;
+     * without those a newer delivery of the same subject and type outside the replay would overtake.
+     */
+    public List<AdapterDelivery> replayable(String agency, Instant since, Instant until) {
+        String inWindow = " IN ('DELIVERED', 'APPLIED') AND %1$s.first_delivered_at >= :since"
+                + " AND %1$s.first_delivered_at < :until";
+        return jdbc.sql("SELECT " + COLUMNS + " FROM adapter_delivery d WHERE d.agency = :agency AND d.status"
+                        + inWindow.formatted("d")
+                        + " AND NOT EXISTS (SELECT 1 FROM adapter_delivery n WHERE n.agency = d.agency"
+                        + "   AND n.subject_ref = d.subject_ref AND n.change_type = d.change_type"
+                        + "   AND n.sequence > d.sequence"
+                        + "   AND n.status IN ('PENDING', 'RETRYING', 'DELIVERED', 'APPLIED')"
+                        + "   AND NOT (n.status" + inWindow.formatted("n") + "))"
+                        + " ORDER BY d.first_delivered_at, d.sequence FOR UPDATE")
+                .param("agency", agency)
+                .param("since", Timestamp.from(since))
+                .param("until", Timestamp.from(until))
+                .query(DeliveryStore::map)
+                .list();
+    }
+
+    /** How many deliveries of one agency were first delivered in [since, until) and are DELIVERED or APPLIED now. */
+    public long deliveredBetween(String agency, Instant since, Instant until) {
+        return jdbc.sql("SELECT count(*) FROM adapter_delivery WHERE agency = :agency"
+                        + " AND status IN ('DELIVERED', 'APPLIED') AND first_delivered_at >= :since"
+                        + " AND first_delivered_at < :until")
+                .param("agency", agency)
+                .param("since", Timestamp.from(since))
+                .param("until", Timestamp.from(until))
+                .query(Long.class)
+                .single();
+    }
+
+    /** Open deliveries (PENDING or RETRYING) per agency; agencies without any are absent. */
+    public java.util.Map<String, Long> backlog() {
+        java.util.Map<String, Long> backlog = new java.util.HashMap<>();
+        jdbc.sql("SELECT agency, count(*) AS open FROM adapter_delivery WHERE status IN ('PENDING', 'RETRYING')"
+                        + " GROUP BY agency")
+                .query(rs -> {
+                    backlog.put(rs.getString("agency"), rs.getLong("open"));
+                });
+        return backlog;
+    }
+
     /** Another delivery of the same agency, subject and type; in flight while a dispatcher holds it. */
     public record Sibling(AdapterDelivery delivery, boolean inFlight) {}
 
-    /** A claimed delivery with the message it came in. */
-    public record Claim(AdapterDelivery delivery, String messageJson) {}
+    /**
+     * A claimed delivery with the message it came in.
+     *
+     * @param takenOverFrom the instance whose lease was taken over because it stopped heartbeating, or null
+     */
+    public record Claim(AdapterDelivery delivery, String messageJson, UUID takenOverFrom) {}
 
     static AdapterDelivery map(ResultSet rs, int row) throws SQLException {
         Timestamp next = rs.getTimestamp("next_attempt_at");
@@ -149,6 +272,7 @@ public class DeliveryStore {
                 rs.getInt("attempts"),
                 rs.getLong("revision"),
                 rs.getString("reason"),
-                next == null ? null : next.toInstant());
+                next == null ? null : next.toInstant(),
+                rs.getInt("attempts_before_retry"));
     }
 }

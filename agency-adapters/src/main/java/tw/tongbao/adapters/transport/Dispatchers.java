@@ -9,6 +9,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.adapters.AdaptersProperties;
+import tw.tongbao.adapters.instance.AdapterInstance;
 import tw.tongbao.adapters.report.ReportRelay;
 import tw.tongbao.adapters.resilience.AgencyControl;
 import tw.tongbao.adapters.resilience.AgencyGuards;
@@ -33,10 +34,12 @@ public class Dispatchers implements SmartLifecycle {
             ReportRelay relay,
             AdaptersProperties properties,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            AdapterInstance instance,
+            List<AttemptObserver> observers) {
         Map<Protocol, AgencyTransport> byProtocol = byProtocol(transports);
-        AgencyDispatcher.DispatchContext context =
-                new AgencyDispatcher.DispatchContext(store, settlement, control, relay, properties, json, clock);
+        AgencyDispatcher.DispatchContext context = new AgencyDispatcher.DispatchContext(
+                store, settlement, control, relay, properties, json, clock, instance, List.copyOf(observers));
         for (Agency agency : registry.all()) {
             AgencyTransport transport = byProtocol.get(agency.protocol());
             if (transport == null) {

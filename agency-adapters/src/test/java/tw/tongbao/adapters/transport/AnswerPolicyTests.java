@@ -71,7 +71,8 @@ class AnswerPolicyTests {
                 2,
                 2,
                 null,
-                NOW);
+                NOW,
+                0);
 
         AdapterDelivery after = policy.apply(third, result(AgencyAnswer.UNEXPECTED, 302), attempt(3), SCHEDULE, NOW);
 
@@ -79,6 +80,32 @@ class AnswerPolicyTests {
         assertThat(after.reason()).startsWith(AnswerPolicy.RETRIES_EXHAUSTED);
         assertThat(after.attempts()).isEqualTo(3);
         assertThat(after.revision()).isEqualTo(3);
+    }
+
+    @Test
+    void operatorRetryGivesAParkedDeliveryAFreshRetryBudget() {
+        AdapterDelivery parked = new AdapterDelivery(
+                UUID.randomUUID(),
+                "NTA",
+                "ref",
+                3,
+                ChangeType.ADDRESS_CHANGE,
+                "TB-1",
+                DeliveryStatus.PARKED,
+                3,
+                3,
+                AnswerPolicy.RETRIES_EXHAUSTED,
+                NOW,
+                0);
+
+        AdapterDelivery retried = parked.pendingAgain("retried by operator", NOW);
+        AdapterDelivery after = policy.apply(retried, result(AgencyAnswer.UNEXPECTED, 503), attempt(4), SCHEDULE, NOW);
+
+        assertThat(retried.status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(retried.attemptsInBudget()).isZero();
+        assertThat(after.status()).isEqualTo(DeliveryStatus.RETRYING);
+        assertThat(after.attempts()).isEqualTo(4);
+        assertThat(after.nextAttemptAt()).isEqualTo(NOW.plusSeconds(10));
     }
 
     @Test

@@ -51,7 +51,9 @@ class DispatchersTests {
                 null,
                 AdaptersProperties.defaults(),
                 null,
-                null);
+                null,
+                null,
+                List.of());
     }
 
     private static AgencyTransport transport(Protocol protocol) {
