@@ -55,6 +55,17 @@ class ArchitectureTests {
     }
 
     @Test
+    void nothingDependsOnTheDemoIssuer() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("..gateway.demo..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("..gateway.demo..")
+                .check(GATEWAY);
+    }
+
+    @Test
     void usesJackson3Only() {
         noClasses()
                 .should()

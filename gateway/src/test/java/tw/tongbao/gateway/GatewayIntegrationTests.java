@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,6 +35,7 @@ import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -71,6 +71,9 @@ class GatewayIntegrationTests {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    ApplicationContext context;
 
     @LocalServerPort
     int port;
@@ -257,6 +260,37 @@ class GatewayIntegrationTests {
     }
 
     @Test
+    void refusesAnExpiredOrUntrustedTokenWith401() throws Exception {
+        String citizen = NationalIds.random();
+        for (String token : List.of(TestTokens.expired(citizen), TestTokens.signedByAnotherKey(citizen))) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(uri("/api/v1/changes"))
+                            .header("Authorization", TestTokens.bearer(token))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(401);
+            assertThat(response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        }
+    }
+
+    @Test
+    void runsNoDemoIssuerOutsideTheDemoProfile() throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri("/demo/token"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"sub\":\"A123456789\",\"name\":\"x\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(context.containsBean("demoIssuer")).isFalse();
+        assertThat(context.containsBean("demoJwtDecoder")).isFalse();
+    }
+
+    @Test
     void showsAnotherFilersChangeAsNotFound() {
         String citizen = NationalIds.random();
         String receipt = receiptOf(post(citizen, "mine", Changes.addressChange(citizen, soon())));
@@ -365,8 +399,7 @@ class GatewayIntegrationTests {
         try {
             HttpRequest request = HttpRequest.newBuilder(uri("/api/v1/changes"))
                     .header("Content-Type", "application/json")
-                    .header("X-Citizen-Id", citizen)
-                    .header("X-Citizen-Name", URLEncoder.encode("王小明", StandardCharsets.UTF_8))
+                    .header("Authorization", TestTokens.bearer(TestTokens.citizen(citizen, "王小明")))
                     .header("Idempotency-Key", key)
                     .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
                     .build();
@@ -379,7 +412,7 @@ class GatewayIntegrationTests {
     private HttpResponse<String> get(String citizen, String path) {
         try {
             HttpRequest request = HttpRequest.newBuilder(uri(path))
-                    .header("X-Citizen-Id", citizen)
+                    .header("Authorization", TestTokens.bearer(TestTokens.citizen(citizen)))
                     .GET()
                     .build();
             return http.send(request, HttpResponse.BodyHandlers.ofString());

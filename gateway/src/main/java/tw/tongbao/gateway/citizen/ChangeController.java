@@ -19,7 +19,7 @@ import tw.tongbao.gateway.security.Filer;
 /** The citizen API of CONTRACT §2: file a change, read one, list one's own. */
 @RestController
 @RequestMapping("/api/v1/changes")
-class ChangeController {
+class ChangeController implements CitizenApi {
 
     /** The contract's limit on a request body. */
     static final int MAX_BODY_BYTES = 64 * 1024;
@@ -34,8 +34,9 @@ class ChangeController {
         this.queries = queries;
     }
 
+    @Override
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<ChangeView> file(
+    public ResponseEntity<ChangeView> file(
             Filer filer,
             @RequestHeader(name = IdempotencyKey.HEADER, required = false) String idempotencyKey,
             HttpServletRequest request)
@@ -47,16 +48,18 @@ class ChangeController {
                 .body(change);
     }
 
+    @Override
     @GetMapping("/{receipt}")
-    ChangeView get(Filer filer, @PathVariable String receipt) {
+    public ChangeView get(Filer filer, @PathVariable String receipt) {
         if (!Receipt.isWellFormed(receipt)) {
             throw new ChangeNotFound();
         }
         return queries.find(filer.id(), receipt).orElseThrow(ChangeNotFound::new);
     }
 
+    @Override
     @GetMapping
-    ChangePage list(
+    public ChangePage list(
             Filer filer, @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new InvalidPageRequest("page must be 0 or more and size 1 to " + MAX_PAGE_SIZE);

@@ -90,7 +90,8 @@ class ChangeFiling {
                     0,
                     null,
                     null,
-                    List.of(new DeliveryView.TimelineEntry(DeliveryStatus.PENDING, now))));
+                    List.of(new DeliveryView.TimelineEntry(DeliveryStatus.PENDING, now)),
+                    ReceivedFields.of(request.type(), agency, request.data().keySet())));
         }
         ChangeView view = new ChangeView(
                 receipt.value(),

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -24,6 +25,10 @@ import tw.tongbao.core.delivery.DeliveryStatus;
 /** Reads changes, their deliveries and timelines as the citizen sees them; only ever the filer's own. */
 @Component
 final class ChangeQueries {
+
+    /** The change's own columns, and the names of the data fields it was filed with. */
+    private static final String CHANGE_COLUMNS =
+            "id, receipt, type, submitted_at, sequence," + " array(select jsonb_object_keys(data)) as data_fields";
 
     private final NamedParameterJdbcTemplate jdbc;
     private final AgencyRegistry registry;
@@ -58,8 +63,7 @@ final class ChangeQueries {
 
     Optional<ChangeView> find(NationalId filer, String receipt) {
         List<ChangeRow> rows = jdbc.query(
-                "select id, receipt, type, submitted_at, sequence from change"
-                        + " where filer_id = :filer and receipt = :receipt",
+                "select " + CHANGE_COLUMNS + " from change where filer_id = :filer and receipt = :receipt",
                 Map.of("filer", filer.value(), "receipt", receipt),
                 ChangeQueries::changeRow);
         return views(rows).stream().findFirst();
@@ -69,7 +73,7 @@ final class ChangeQueries {
         Long total = jdbc.queryForObject(
                 "select count(*) from change where filer_id = :filer", Map.of("filer", filer.value()), Long.class);
         List<ChangeRow> rows = jdbc.query(
-                "select id, receipt, type, submitted_at, sequence from change where filer_id = :filer"
+                "select " + CHANGE_COLUMNS + " from change where filer_id = :filer"
                         + " order by submitted_at desc, receipt desc limit :size offset :offset",
                 Map.of("filer", filer.value(), "size", size, "offset", (long) page * size),
                 ChangeQueries::changeRow);
@@ -81,6 +85,8 @@ final class ChangeQueries {
             return List.of();
         }
         List<UUID> ids = changes.stream().map(ChangeRow::id).toList();
+        Map<UUID, ChangeRow> byId = new LinkedHashMap<>();
+        changes.forEach(change -> byId.put(change.id(), change));
         Map<UUID, List<TimelineRow>> timelines = new LinkedHashMap<>();
         jdbc.query(
                 "select e.delivery_id, e.status, e.at from delivery_event e join delivery d on d.id = e.delivery_id"
@@ -112,7 +118,8 @@ final class ChangeQueries {
                                     rs.getInt("attempts"),
                                     rs.getString("reason"),
                                     instant(rs, "next_attempt_at"),
-                                    timeline));
+                                    timeline,
+                                    receivedFields(byId.get(rs.getObject("change_id", UUID.class)), agency)));
                 });
         return changes.stream()
                 .map(change -> {
@@ -128,6 +135,10 @@ final class ChangeQueries {
                             List.copyOf(views));
                 })
                 .toList();
+    }
+
+    private List<String> receivedFields(ChangeRow change, String agency) {
+        return ReceivedFields.of(registry, change.type(), agency, change.dataFields());
     }
 
     private String agencyName(String code) {
@@ -154,7 +165,8 @@ final class ChangeQueries {
                 rs.getString("receipt"),
                 ChangeType.valueOf(rs.getString("type")),
                 instant(rs, "submitted_at"),
-                rs.getLong("sequence"));
+                rs.getLong("sequence"),
+                Set.of((String[]) rs.getArray("data_fields").getArray()));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -162,7 +174,8 @@ final class ChangeQueries {
         return value == null ? null : value.toInstant();
     }
 
-    private record ChangeRow(UUID id, String receipt, ChangeType type, Instant submittedAt, long sequence) {}
+    private record ChangeRow(
+            UUID id, String receipt, ChangeType type, Instant submittedAt, long sequence, Set<String> dataFields) {}
 
     private record TimelineRow(DeliveryStatus status, Instant at) {}
 }

@@ -16,6 +16,8 @@ import tw.tongbao.core.delivery.DeliveryStatus;
  * @param reason why it was rejected, parked, superseded or cancelled; omitted when none
  * @param nextAttemptAt when the next try is due; omitted when none
  * @param timeline every status it went through, oldest first
+ * @param fields the names of the fields this agency receives of this change ({@code EntitlementPolicy.fieldsFor}), so
+ *     the citizen can see who learned what
  */
 record DeliveryView(
         String agency,
@@ -25,7 +27,8 @@ record DeliveryView(
         int attempts,
         @JsonInclude(JsonInclude.Include.NON_NULL) String reason,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant nextAttemptAt,
-        List<TimelineEntry> timeline) {
+        List<TimelineEntry> timeline,
+        List<String> fields) {
 
     /**
      * One step of a delivery's history.

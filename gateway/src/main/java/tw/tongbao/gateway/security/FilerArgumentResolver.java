@@ -1,8 +1,10 @@
 package tw.tongbao.gateway.security;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import org.springframework.core.MethodParameter;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -10,15 +12,12 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 import tw.tongbao.core.change.NationalId;
 
 /**
- * The one place that knows how a request names its filer.
- *
- * <p>For now the sign-in front end passes {@value #ID_HEADER} (national ID) and optionally {@value #NAME_HEADER}
- * (URL-encoded UTF-8); a JWT resolver replaces this class later without touching any controller.
+ * The one place that knows how a request names its filer: the verified sign-in token's {@code sub} (national ID)
+ * and {@code name} claims (CONTRACT §2).
  */
 final class FilerArgumentResolver implements HandlerMethodArgumentResolver {
 
-    static final String ID_HEADER = "X-Citizen-Id";
-    static final String NAME_HEADER = "X-Citizen-Name";
+    static final String NAME_CLAIM = "name";
 
     @Override
     public boolean supportsParameter(MethodParameter parameter) {
@@ -31,23 +30,20 @@ final class FilerArgumentResolver implements HandlerMethodArgumentResolver {
             ModelAndViewContainer mavContainer,
             NativeWebRequest request,
             WebDataBinderFactory binderFactory) {
-        return resolve(request.getHeader(ID_HEADER), request.getHeader(NAME_HEADER));
+        return resolve(SecurityContextHolder.getContext().getAuthentication());
     }
 
-    /** Reads the two header values; throws {@link FilerNotAuthenticated} when they do not name a filer. */
-    static Filer resolve(String id, String encodedName) {
-        if (id == null || id.isBlank()) {
-            throw new FilerNotAuthenticated("the request does not say who is filing (" + ID_HEADER + " is missing)");
+    /** The filer a verified token names; throws {@link FilerNotAuthenticated} when it names none. */
+    static Filer resolve(Authentication authentication) {
+        if (!(authentication instanceof JwtAuthenticationToken token)) {
+            throw new FilerNotAuthenticated("the request carries no bearer token naming a filer");
         }
-        if (!NationalId.isValid(id.strip())) {
-            throw new FilerNotAuthenticated(ID_HEADER + " is not a valid national ID");
+        Jwt jwt = token.getToken();
+        String subject = jwt.getSubject();
+        if (subject == null || !NationalId.isValid(subject.strip())) {
+            throw new FilerNotAuthenticated("the token's sub is not a valid national ID");
         }
-        String name;
-        try {
-            name = encodedName == null ? null : URLDecoder.decode(encodedName, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new FilerNotAuthenticated(NAME_HEADER + " is not URL-encoded UTF-8");
-        }
-        return new Filer(new NationalId(id.strip()), name);
+        Object name = jwt.getClaims().get(NAME_CLAIM);
+        return new Filer(new NationalId(subject.strip()), name instanceof String text ? text : null);
     }
 }

@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
@@ -52,7 +55,7 @@ class ChangeControllerTests {
         when(queries.findAnswer(any(), any())).thenReturn(Optional.empty());
         mvc = MockMvcBuilders.standaloneSetup(new ChangeController(intake, queries))
                 .setControllerAdvice(new CitizenProblems())
-                .setCustomArgumentResolvers(new HeaderFiler())
+                .setCustomArgumentResolvers(new FixedFiler())
                 .build();
     }
 
@@ -83,7 +86,6 @@ class ChangeControllerTests {
         String body = json.writeValueAsString(Changes.addressChange(FILER, "2026-12-01"));
 
         mvc.perform(post("/api/v1/changes")
-                        .header("X-Citizen-Id", FILER)
                         .contentType(MediaType.APPLICATION_JSON)
                         .content(body))
                 .andExpect(status().isBadRequest())
@@ -98,6 +100,40 @@ class ChangeControllerTests {
 
         mvc.perform(filing(json.writeValueAsString(body))).andExpect(status().isContentTooLarge());
         verify(filing, never()).file(any(), any(), any(), any());
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data"})
+    void answersANonJsonBodyWith415(String contentType) throws Exception {
+        String body = json.writeValueAsString(Changes.addressChange(FILER, "2026-12-01"));
+
+        mvc.perform(post("/api/v1/changes")
+                        .header(IdempotencyKey.HEADER, "key-1")
+                        .contentType(contentType)
+                        .content(body))
+                .andExpect(status().isUnsupportedMediaType());
+        verify(filing, never()).file(any(), any(), any(), any());
+    }
+
+    @ParameterizedTest(name = "a body of {0} bytes is {1}")
+    @CsvSource({"65536, accepted", "65537, refused"})
+    void capsTheBodyAt64KiB(int size, String verdict) throws Exception {
+        Map<String, Object> change = Changes.addressChange(FILER, "2026-12-01");
+        int padding = size - json.writeValueAsBytes(change).length;
+        // Whitespace pads the body without changing what it says, so the only difference is its size.
+        String body = json.writeValueAsString(change) + " ".repeat(padding);
+        when(filing.file(any(), any(), any(), any()))
+                .thenReturn(new ChangeView(
+                        "TB-7F3K9QXZ2MAB",
+                        ChangeType.ADDRESS_CHANGE,
+                        ChangeStatus.IN_PROGRESS,
+                        Instant.parse("2026-11-26T01:00:00Z"),
+                        1,
+                        List.of()));
+
+        mvc.perform(filing(body))
+                .andExpect("accepted".equals(verdict) ? status().isAccepted() : status().isContentTooLarge());
     }
 
     @Test
@@ -128,14 +164,13 @@ class ChangeControllerTests {
 
     private static MockHttpServletRequestBuilder filing(String body) {
         return post("/api/v1/changes")
-                .header("X-Citizen-Id", FILER)
                 .header(IdempotencyKey.HEADER, "key-1")
                 .contentType(MediaType.APPLICATION_JSON)
                 .content(body);
     }
 
-    /** Stands in for the security feature's resolver. */
-    private static final class HeaderFiler implements HandlerMethodArgumentResolver {
+    /** Stands in for the security feature's resolver: every request is signed in as {@link #FILER}. */
+    private static final class FixedFiler implements HandlerMethodArgumentResolver {
 
         @Override
         public boolean supportsParameter(MethodParameter parameter) {
@@ -148,7 +183,7 @@ class ChangeControllerTests {
                 ModelAndViewContainer mavContainer,
                 NativeWebRequest request,
                 WebDataBinderFactory binderFactory) {
-            return new Filer(new NationalId(request.getHeader("X-Citizen-Id")), null);
+            return new Filer(new NationalId(FILER), null);
         }
     }
 }

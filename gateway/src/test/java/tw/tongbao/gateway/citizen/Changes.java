@@ -44,6 +44,16 @@ public final class Changes {
         return body;
     }
 
+    /** A contact change of {@code subject} with the given {@code phone} and/or {@code email}. */
+    public static Map<String, Object> contactChange(String subject, String effectiveDate, Map<String, Object> contact) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "CONTACT_CHANGE");
+        body.put("subjectId", subject);
+        body.put("effectiveDate", effectiveDate);
+        body.put("data", new LinkedHashMap<>(contact));
+        return body;
+    }
+
     /** The {@code data.address} map of an address change, to break in place. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> addressOf(Map<String, Object> change) {

@@ -18,8 +18,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 public final class Browser implements AutoCloseable {
 
-    private static final Path SCREENSHOTS = Path.of(
-            System.getProperty("tongbao.system-tests.work", "target/system-tests"), "..", "screenshots");
+    private static final Path SCREENSHOTS =
+            Path.of(System.getProperty("tongbao.system-tests.work", "target/system-tests"), "..", "screenshots");
 
     private final ChromeDriver driver;
     private final Path profile;
@@ -71,7 +71,8 @@ public final class Browser implements AutoCloseable {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path target = SCREENSHOTS.resolve(name + ".png").normalize();
-            Path taken = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+            Path taken =
+                    ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
             Files.copy(taken, target, StandardCopyOption.REPLACE_EXISTING);
             return target;
         } catch (IOException e) {

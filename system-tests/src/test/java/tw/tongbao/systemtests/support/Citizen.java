@@ -2,7 +2,6 @@ package tw.tongbao.systemtests.support;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,11 +22,13 @@ public final class Citizen {
     private final URI gateway;
     private final String nationalId;
     private final String name;
+    private final TokenSource signIn;
 
-    Citizen(URI gateway, String nationalId, String name) {
+    Citizen(URI gateway, String nationalId, String name, TokenSource signIn) {
         this.gateway = gateway;
         this.nationalId = nationalId;
         this.name = name;
+        this.signIn = signIn;
     }
 
     /** {@code POST /api/v1/changes}. */
@@ -72,9 +73,9 @@ public final class Citizen {
     }
 
     private HttpRequest.Builder signedIn(HttpRequest.Builder builder) {
+        // A fresh token per request, so a long test never outlives its sign-in.
         return builder.timeout(Duration.ofSeconds(30))
-                .header("X-Citizen-Id", nationalId)
-                .header("X-Citizen-Name", URLEncoder.encode(name, StandardCharsets.UTF_8));
+                .header("Authorization", "Bearer " + signIn.token(nationalId, name));
     }
 
     private static HttpResponse<String> send(HttpRequest request) {

@@ -41,6 +41,8 @@ public final class TongbaoSystem implements AutoCloseable {
     private final TcpProxy adaptersBroker;
     private final AppProcess gateway;
     private final AppProcess adapters;
+    private final SignInIssuer signIn = new SignInIssuer();
+    private final boolean demoSignIn;
 
     private TongbaoSystem(Builder builder) {
         directory = createDirectory(
@@ -71,6 +73,14 @@ public final class TongbaoSystem implements AutoCloseable {
         gatewayBroker = TcpProxy.start(vhost.host(), vhost.port());
         adaptersBroker = TcpProxy.start(vhost.host(), vhost.port());
         List<String> gatewayArguments = new ArrayList<>(common(gatewayDatabase, gatewayBroker.port()));
+        Path signInKey = signIn.writePublicKey(directory.resolve("sign-in-public.pem"));
+        gatewayArguments.add(
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + signInKey.toAbsolutePath());
+        demoSignIn = builder.demoSignIn;
+        if (demoSignIn) {
+            // The demo profile replaces the trusted key with the gateway's own issuer; the key setting stays harmless.
+            gatewayArguments.add("--spring.profiles.active=demo");
+        }
         gatewayArguments.addAll(builder.gatewayArguments);
         gateway = new AppProcess(
                 "gateway",
@@ -153,9 +163,13 @@ public final class TongbaoSystem implements AutoCloseable {
         return vhost;
     }
 
-    /** A citizen signed in at the gateway. */
+    /**
+     * A citizen signed in at the gateway, with a token from the run's own sign-in key, which the gateway trusts (or,
+     * with {@link Builder#demoSignIn()}, from the gateway's demo issuer, the only one it then trusts).
+     */
     public Citizen citizen(String nationalId, String name) {
-        return new Citizen(gateway.baseUri(), nationalId, name);
+        TokenSource tokens = demoSignIn ? new DemoSignIn(gateway.baseUri()) : signIn;
+        return new Citizen(gateway.baseUri(), nationalId, name, tokens);
     }
 
     @Override
@@ -186,6 +200,7 @@ public final class TongbaoSystem implements AutoCloseable {
         private final List<String> gatewayArguments = new ArrayList<>();
         private final List<String> adaptersArguments = new ArrayList<>();
         private Consumer<TestRegistry> registryCustomizer = registry -> {};
+        private boolean demoSignIn;
 
         private Builder(String... codes) {
             this.agencies = new LinkedHashSet<>(List.of(codes));
@@ -212,6 +227,12 @@ public final class TongbaoSystem implements AutoCloseable {
         /** Extra command-line arguments for the gateway. */
         public Builder gatewayArgument(String argument) {
             gatewayArguments.add(argument);
+            return this;
+        }
+
+        /** Runs the gateway in the {@code demo} profile: its own token issuer and the sign-in page {@code /demo/sign-in.html}. */
+        public Builder demoSignIn() {
+            this.demoSignIn = true;
             return this;
         }
 

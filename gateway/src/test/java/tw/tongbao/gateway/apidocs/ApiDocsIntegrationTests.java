@@ -1,0 +1,98 @@
+package tw.tongbao.gateway.apidocs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tw.tongbao.core.testing.TestDatabase;
+import tw.tongbao.core.testing.TestVhost;
+
+/** The running gateway publishes its OpenAPI document and Swagger UI without a token. */
+@ExtendWith(ApiDocsIntegrationTests.ReleaseServices.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class ApiDocsIntegrationTests {
+
+    static final TestDatabase database = TestDatabase.create("gw");
+    static final TestVhost vhost = TestVhost.create("gw");
+    static final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Autowired
+    JsonMapper json;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", database::jdbcUrl);
+        registry.add("spring.datasource.username", database::username);
+        registry.add("spring.datasource.password", database::password);
+        registry.add("spring.rabbitmq.host", vhost::host);
+        registry.add("spring.rabbitmq.port", vhost::port);
+        registry.add("spring.rabbitmq.virtual-host", vhost::name);
+        registry.add("spring.rabbitmq.username", vhost::username);
+        registry.add("spring.rabbitmq.password", vhost::password);
+    }
+
+    /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */
+    static final class ReleaseServices implements AfterAllCallback {
+
+        @Override
+        public void afterAll(ExtensionContext extension) {
+            vhost.close();
+            database.close();
+        }
+    }
+
+    @Test
+    void documentsTheCitizenApiWithItsHeaderErrorsAndBearerTokens() throws Exception {
+        HttpResponse<String> response = get("/v3/api-docs");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode document = json.readTree(response.body());
+        assertThat(document.get("paths").has("/api/v1/changes")).isTrue();
+        assertThat(document.get("paths").has("/api/v1/changes/{receipt}")).isTrue();
+        JsonNode filing = document.at("/paths/~1api~1v1~1changes/post");
+        assertThat(filing.get("parameters").findValuesAsString("name")).contains("Idempotency-Key");
+        assertThat(filing.at("/responses/422/content").has("application/problem+json"))
+                .isTrue();
+        assertThat(filing.at("/security/0").has("bearer-jwt")).isTrue();
+        assertThat(document.at("/components/securitySchemes/bearer-jwt/bearerFormat")
+                        .asString())
+                .isEqualTo("JWT");
+        assertThat(document.at("/components/schemas/DeliveryView/properties").has("fields"))
+                .isTrue();
+    }
+
+    @Test
+    void servesSwaggerUi() throws Exception {
+        HttpResponse<String> response = get("/swagger-ui/index.html");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("swagger-ui");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
