@@ -236,9 +236,16 @@ class DeliveryEngineIntegrationTests {
         ChangeFiled second = Filed.change(ChangeType.NAME_CHANGE, "ordered", 2, "ORDER");
         ChangeFiled third = Filed.change(ChangeType.CONTACT_CHANGE, "ordered", 3, "ORDER");
 
-        publish(first, "ORDER");
-        publish(second, "ORDER");
-        publish(third, "ORDER");
+        // On one channel, as the gateway's relay publishes: the broker keeps order only within a channel.
+        rabbit.invoke(operations -> {
+            for (ChangeFiled change : List.of(first, second, third)) {
+                operations.convertAndSend(Topology.CHANGES_EXCHANGE, "", change, message -> {
+                    message.getMessageProperties().setHeader(Topology.addressedHeader("ORDER"), Topology.ADDRESSED);
+                    return message;
+                });
+            }
+            return null;
+        });
 
         awaitReport(Filed.deliveryId(third, "ORDER"), DeliveryStatus.DELIVERED);
         assertThat(reports.find(Filed.deliveryId(first, "ORDER"), DeliveryStatus.DELIVERED))

@@ -109,7 +109,10 @@ class ObservabilityIntegrationTests {
                                 snapshots.add((AgencyHealth) received);
                             }
                             return snapshots.stream()
-                                    .filter(s -> s.agency().equals("METRICS") && s.deliveredLastMinute() == 1)
+                                    // The counters move when the answer arrives, the backlog when its settlement commits.
+                                    .filter(s -> s.agency().equals("METRICS")
+                                            && s.deliveredLastMinute() == 1
+                                            && s.backlog() == 0)
                                     .findFirst();
                         },
                         Optional::isPresent)

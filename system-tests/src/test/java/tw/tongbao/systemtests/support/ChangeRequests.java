@@ -40,6 +40,21 @@ public final class ChangeRequests {
         return body("CONTACT_CHANGE", subjectId, LocalDate.now(), Map.of("phone", phone), notify);
     }
 
+    /** A CONTACT_CHANGE with a mobile number and an e-mail address. */
+    public static String contactChangeWithEmail(String subjectId, String phone, String email, String... notify) {
+        return body("CONTACT_CHANGE", subjectId, LocalDate.now(), Map.of("phone", phone, "email", email), notify);
+    }
+
+    /** A DEATH_REPORT filed by a relative for the deceased {@code subjectId}, who died yesterday. */
+    public static String deathReport(String subjectId, String nameOfDeceased) {
+        String yesterday = LocalDate.now().minusDays(1).toString();
+        return body(
+                "DEATH_REPORT",
+                subjectId,
+                LocalDate.now().minusDays(1),
+                Map.of("dateOfDeath", yesterday, "relationship", "子女", "name", nameOfDeceased));
+    }
+
     private static String body(
             String type, String subjectId, LocalDate effectiveDate, Map<String, Object> data, String... notify) {
         Map<String, Object> body = new LinkedHashMap<>();

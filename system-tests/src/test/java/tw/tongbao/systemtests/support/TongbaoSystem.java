@@ -158,6 +158,11 @@ public final class TongbaoSystem implements AutoCloseable {
         return gatewayDatabase;
     }
 
+    /** The adapters' database. */
+    public TestDatabase adaptersDatabase() {
+        return adaptersDatabase;
+    }
+
     /** The vhost the system runs in. */
     public TestVhost vhost() {
         return vhost;
