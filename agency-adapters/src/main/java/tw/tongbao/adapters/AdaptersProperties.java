@@ -17,11 +17,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param databaseDownBackoff how long the consumer waits before requeueing a message it could not store
  * @param relayBatchSize most report rows the relay publishes in one go
  * @param relayPollInterval how often the relay looks for reports when nothing woke it
- * @param confirmTimeout how long the relay waits for the broker's confirm of one report
+ * @param confirmTimeout how long the relay waits for the broker's confirms of one batch of reports (all in flight together)
  * @param heartbeatInterval how often this instance records that it is alive ({@code adapter_instance})
  * @param instanceStaleAfter how long without a heartbeat before an instance counts as dead and other instances take
  *     over its leases
  * @param healthInterval how often an {@code AgencyHealth} snapshot of each agency is published
+ * @param inboxBatchSize most messages of one agency queue stored in one transaction and acknowledged together (at most
+ *     the prefetch)
+ * @param inboxBatchWait how long the consumer waits to fill a batch before it stores what it has
  */
 @ConfigurationProperties("tongbao.adapters")
 public record AdaptersProperties(
@@ -37,7 +40,9 @@ public record AdaptersProperties(
         Duration confirmTimeout,
         Duration heartbeatInterval,
         Duration instanceStaleAfter,
-        Duration healthInterval) {
+        Duration healthInterval,
+        int inboxBatchSize,
+        Duration inboxBatchWait) {
 
     public AdaptersProperties {
         leaseDuration = leaseDuration != null ? leaseDuration : Duration.ofMinutes(2);
@@ -53,6 +58,8 @@ public record AdaptersProperties(
         heartbeatInterval = heartbeatInterval != null ? heartbeatInterval : Duration.ofSeconds(5);
         instanceStaleAfter = instanceStaleAfter != null ? instanceStaleAfter : Duration.ofSeconds(15);
         healthInterval = healthInterval != null ? healthInterval : Duration.ofSeconds(5);
+        inboxBatchSize = Math.min(inboxBatchSize > 0 ? inboxBatchSize : 16, consumerPrefetch);
+        inboxBatchWait = inboxBatchWait != null ? inboxBatchWait : Duration.ofMillis(25);
         if (instanceStaleAfter.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("tongbao.adapters.instance-stale-after (" + instanceStaleAfter
                     + ") must be at least twice tongbao.adapters.heartbeat-interval (" + heartbeatInterval
@@ -66,6 +73,6 @@ public record AdaptersProperties(
 
     /** The defaults, as if nothing were configured. */
     public static AdaptersProperties defaults() {
-        return new AdaptersProperties(null, null, 0, 0, null, 0, null, 0, null, null, null, null, null);
+        return new AdaptersProperties(null, null, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null);
     }
 }

@@ -109,7 +109,8 @@ class ObservabilityIntegrationTests {
                                 snapshots.add((AgencyHealth) received);
                             }
                             return snapshots.stream()
-                                    // The counters move when the answer arrives, the backlog when its settlement commits.
+                                    // The counters move when the answer arrives, the backlog when its settlement
+                                    // commits.
                                     .filter(s -> s.agency().equals("METRICS")
                                             && s.deliveredLastMinute() == 1
                                             && s.backlog() == 0)

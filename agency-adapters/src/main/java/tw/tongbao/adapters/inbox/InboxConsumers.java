@@ -11,11 +11,12 @@ import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.adapters.AdaptersProperties;
 import tw.tongbao.adapters.report.ReportRelay;
@@ -25,8 +26,9 @@ import tw.tongbao.core.agency.AgencyRegistry;
 import tw.tongbao.core.messaging.Topology;
 
 /**
- * One listener container per agency queue: stores each message as a delivery, commits, then acknowledges; sets
- * poison messages aside; leaves a message on the queue (after a pause) while the database is unreachable.
+ * One listener container per agency queue: stores each batch of messages as deliveries in one transaction, commits,
+ * then acknowledges them; sets poison messages aside; leaves messages on the queue (after a pause) while the database
+ * is unreachable.
  */
 @Component
 class InboxConsumers implements SmartLifecycle {
@@ -40,6 +42,7 @@ class InboxConsumers implements SmartLifecycle {
     private final ReportRelay relay;
     private final AdaptersProperties properties;
     private final ChangeReader reader;
+    private final TransactionTemplate transactions;
     private volatile boolean running;
 
     InboxConsumers(
@@ -50,13 +53,15 @@ class InboxConsumers implements SmartLifecycle {
             Dispatchers dispatchers,
             ReportRelay relay,
             AdaptersProperties properties,
-            JsonMapper json) {
+            JsonMapper json,
+            TransactionTemplate transactions) {
         this.writer = writer;
         this.poison = poison;
         this.dispatchers = dispatchers;
         this.relay = relay;
         this.properties = properties;
         this.reader = new ChangeReader(json);
+        this.transactions = transactions;
         for (Agency agency : registry.all()) {
             containers.add(container(connectionFactory, agency));
         }
@@ -70,10 +75,60 @@ class InboxConsumers implements SmartLifecycle {
         container.setPrefetchCount(properties.consumerPrefetch());
         container.setConcurrentConsumers(1);
         container.setDefaultRequeueRejected(false);
-        container.setMessageListener(
-                (ChannelAwareMessageListener) (message, channel) -> onMessage(agency, queue, message, channel));
+        container.setConsumerBatchEnabled(true);
+        container.setBatchSize(properties.inboxBatchSize());
+        container.setBatchReceiveTimeout(properties.inboxBatchWait().toMillis());
+        container.setReceiveTimeout(properties.inboxBatchWait().toMillis());
+        container.setMessageListener((ChannelAwareBatchMessageListener) (messages, channel) -> {
+            try {
+                onMessages(agency, queue, messages, channel);
+            } catch (IOException e) {
+                // The channel broke: the unacknowledged messages come back, and storing them again changes nothing.
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         container.afterPropertiesSet();
         return container;
+    }
+
+    /**
+     * Stores a batch in one transaction (poison set aside in it too), then acknowledges its last delivery tag with
+     * {@code multiple}; a batch that fails for a reason other than the database is handled again one message at a time,
+     * so only the bad message is set aside.
+     */
+    private void onMessages(Agency agency, String queue, List<Message> messages, Channel channel) throws IOException {
+        long last = messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag();
+        String code = agency.code().value();
+        try {
+            Boolean stored = transactions.execute(tx -> {
+                boolean any = false;
+                for (Message message : messages) {
+                    ChangeReader.Read read = readOrSetAside(code, queue, message);
+                    if (read != null) {
+                        String json = new String(message.getBody(), StandardCharsets.UTF_8);
+                        any |= writer.store(agency, read.change(), read.addressee(), json);
+                    }
+                }
+                return any;
+            });
+            channel.basicAck(last, true);
+            if (Boolean.TRUE.equals(stored)) {
+                dispatchers.wake(code);
+                relay.wake();
+            }
+        } catch (DataAccessException | TransactionException e) {
+            log.warn(
+                    "cannot store {} message(s) from {} ({}); requeueing them after a pause",
+                    messages.size(),
+                    queue,
+                    e.toString());
+            pause();
+            channel.basicNack(last, true, true);
+        } catch (RuntimeException e) {
+            for (Message message : messages) {
+                onMessage(agency, queue, message, channel);
+            }
+        }
     }
 
     private void onMessage(Agency agency, String queue, Message message, Channel channel) throws IOException {

@@ -58,8 +58,11 @@ class InboxWriter {
                 change.receipt(),
                 now);
         return Boolean.TRUE.equals(transactions.execute(tx -> {
+            // Siblings are locked before the insert: the insert takes the subject's head-of-line lock (V3 trigger),
+            // and no transaction may wait for a delivery row while holding that lock, or two could deadlock.
+            List<DeliveryStore.Sibling> siblings = store.sameSubjectAndType(arriving, now);
             if (!store.insertIfAbsent(arriving, messageJson, now)) {
-                log.info(
+                log.debug(
                         "delivery {} for {} (receipt {}) already received; redelivery ignored",
                         arriving.deliveryId(),
                         arriving.agency(),
@@ -71,13 +74,13 @@ class InboxWriter {
                     arriving.deliveryId(),
                     arriving.agency(),
                     arriving.receipt());
-            settleOnArrival(agency, arriving, now);
+            settleOnArrival(agency, arriving, siblings, now);
             return true;
         }));
     }
 
-    private void settleOnArrival(Agency agency, AdapterDelivery arriving, Instant now) {
-        List<DeliveryStore.Sibling> siblings = store.sameSubjectAndType(arriving, now);
+    private void settleOnArrival(
+            Agency agency, AdapterDelivery arriving, List<DeliveryStore.Sibling> siblings, Instant now) {
         for (DeliveryStore.Sibling sibling : siblings) {
             if (!sibling.inFlight() && sibling.delivery().isSupersededBy(arriving)) {
                 settlement.record(sibling.delivery(), sibling.delivery().superseded(arriving), null, now);

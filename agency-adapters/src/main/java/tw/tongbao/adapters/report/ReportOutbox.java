@@ -74,9 +74,14 @@ public class ReportOutbox {
                 "report of delivery " + report.deliveryId() + " (revision " + report.revision() + ")");
     }
 
-    /** Forgets a message the broker confirmed. */
-    void delete(long id) {
-        jdbc.sql("DELETE FROM report_outbox WHERE id = :id").param("id", id).update();
+    /** Forgets messages the broker confirmed, in one statement. */
+    void delete(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.sql("DELETE FROM report_outbox WHERE id = ANY(:ids)")
+                .param("ids", ids.toArray(Long[]::new))
+                .update();
     }
 
     /** A waiting message, where it goes, and a short description for logs. */

@@ -89,28 +89,41 @@ public class ReportRelay implements SmartLifecycle {
         }
     }
 
+    /**
+     * Publishes the whole batch on one channel (so in id order) with every confirm in flight, then waits for them
+     * together and deletes the confirmed leading rows in one statement; false when one was not confirmed.
+     */
     private boolean publish(List<ReportOutbox.Pending> batch) {
-        List<CorrelationData> sent = new ArrayList<>();
-        for (ReportOutbox.Pending pending : batch) {
-            CorrelationData correlation = new CorrelationData("report-" + pending.id());
-            rabbit.convertAndSend(pending.exchange(), pending.routingKey(), pending.message(), correlation);
-            sent.add(correlation);
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            ReportOutbox.Pending pending = batch.get(i);
-            if (!confirmed(sent.get(i))) {
-                log.warn("{} not confirmed by the broker; will retry", pending.description());
-                return false;
+        List<CorrelationData> sent = rabbit.invoke(operations -> {
+            List<CorrelationData> correlations = new ArrayList<>(batch.size());
+            for (ReportOutbox.Pending pending : batch) {
+                CorrelationData correlation = new CorrelationData("report-" + pending.id());
+                operations.convertAndSend(pending.exchange(), pending.routingKey(), pending.message(), correlation);
+                correlations.add(correlation);
             }
-            outbox.delete(pending.id());
+            return correlations;
+        });
+        long deadline = System.nanoTime() + properties.confirmTimeout().toNanos();
+        List<Long> confirmed = new ArrayList<>(batch.size());
+        boolean all = true;
+        for (int i = 0; i < batch.size(); i++) {
+            if (!confirmed(sent.get(i), deadline)) {
+                log.warn(
+                        "{} not confirmed by the broker; will retry",
+                        batch.get(i).description());
+                all = false;
+                break;
+            }
+            confirmed.add(batch.get(i).id());
         }
-        return true;
+        outbox.delete(confirmed);
+        return all;
     }
 
-    private boolean confirmed(CorrelationData correlation) {
+    private boolean confirmed(CorrelationData correlation, long deadlineNanos) {
         try {
-            CorrelationData.Confirm confirm =
-                    correlation.getFuture().get(properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            long left = Math.max(0, deadlineNanos - System.nanoTime());
+            CorrelationData.Confirm confirm = correlation.getFuture().get(left, TimeUnit.NANOSECONDS);
             return confirm.ack() && correlation.getReturned() == null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

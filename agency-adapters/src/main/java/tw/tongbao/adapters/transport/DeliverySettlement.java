@@ -64,6 +64,11 @@ public class DeliverySettlement {
             AdapterDelivery next = cancel.isPresent() && !answered.status().isSuccessful()
                     ? claimed.cancelled(attempt, cancel.get())
                     : answered;
+            boolean disabled = result.answer() == AgencyAnswer.AGENCY_DISABLED;
+            // Locked before the first state change, which takes a subject's head-of-line lock (V3 trigger): no
+            // transaction may wait for delivery rows while holding one, or two could deadlock.
+            List<AdapterDelivery> open =
+                    disabled ? store.openDeliveries(agency.code().value()) : List.of();
             if (!record(claimed, next, attempt, now)) {
                 return null;
             }
@@ -74,9 +79,9 @@ public class DeliverySettlement {
                         claimed.agency(),
                         claimed.receipt());
             }
-            if (result.answer() == AgencyAnswer.AGENCY_DISABLED) {
+            if (disabled) {
                 String code = agency.code().value();
-                parkAll(code, now);
+                parkAll(open, claimed, now);
                 control.disable(code, AnswerPolicy.AGENCY_DISABLED);
                 reports.appendAlert(new AgencyAlert(
                         code,
@@ -126,10 +131,12 @@ public class DeliverySettlement {
         return true;
     }
 
-    private void parkAll(String agency, Instant now) {
-        List<AdapterDelivery> open = store.openDeliveries(agency);
+    private void parkAll(List<AdapterDelivery> open, AdapterDelivery claimed, Instant now) {
         for (AdapterDelivery delivery : open) {
-            record(delivery, delivery.parked(null, AnswerPolicy.AGENCY_DISABLED), null, now);
+            // The claimed one was settled above (its revision moved on); the rest are parked as they were locked.
+            if (!delivery.deliveryId().equals(claimed.deliveryId())) {
+                record(delivery, delivery.parked(null, AnswerPolicy.AGENCY_DISABLED), null, now);
+            }
         }
     }
 }

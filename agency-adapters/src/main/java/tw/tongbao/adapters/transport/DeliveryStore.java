@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -83,11 +84,53 @@ public class DeliveryStore {
      * that lapsed, or whose holder stopped heartbeating, no longer holds a row back.
      */
     public List<Claim> claim(String agency, int limit, Instant now, Instant leaseUntil, java.util.UUID instance) {
+        // adapter_head names each subject's lowest open delivery (kept by a trigger, V3). Candidates are read from it a
+        // page at a time in due order (a single-table index range scan, whatever the statistics say), then leased by
+        // primary key; rows in flight are passed over, so a claim costs O(batch + in flight), not O(backlog).
+        List<Claim> claimed = new ArrayList<>(limit);
+        Head after = null;
+        int page = Math.max(2 * limit, 32);
+        while (claimed.size() < limit) {
+            List<Head> heads = dueHeads(agency, now, after, page);
+            if (heads.isEmpty()) {
+                break;
+            }
+            claimed.addAll(lease(agency, heads, limit - claimed.size(), now, leaseUntil, instance));
+            if (heads.size() < page) {
+                break;
+            }
+            after = heads.get(heads.size() - 1);
+            page *= 2;
+        }
+        return claimed;
+    }
+
+    private List<Head> dueHeads(String agency, Instant now, Head after, int page) {
+        String keyset = after == null ? "" : " AND (next_attempt_at, sequence) > (:afterAt, :afterSeq)";
+        JdbcClient.StatementSpec spec = jdbc.sql("SELECT delivery_id, next_attempt_at, sequence FROM adapter_head"
+                        + " WHERE agency = :agency AND next_attempt_at <= :now" + keyset
+                        + " ORDER BY next_attempt_at, sequence LIMIT :page")
+                .param("agency", agency)
+                .param("now", Timestamp.from(now))
+                .param("page", page);
+        if (after != null) {
+            spec = spec.param("afterAt", after.nextAttemptAt()).param("afterSeq", after.sequence());
+        }
+        return spec.query((rs, n) -> new Head(
+                        rs.getObject("delivery_id", UUID.class),
+                        rs.getTimestamp("next_attempt_at"),
+                        rs.getLong("sequence")))
+                .list();
+    }
+
+    /** Leases up to {@code limit} of the candidates that are still due, open, free and first of their subject. */
+    private List<Claim> lease(
+            String agency, List<Head> heads, int limit, Instant now, Instant leaseUntil, UUID instance) {
         return jdbc.sql("WITH due AS (SELECT c.delivery_id, c.leased_by AS previous_holder,"
                         + " (c.lease_until IS NOT NULL AND c.lease_until >= :now) AS taken_over"
-                        + " FROM adapter_delivery c"
-                        + " WHERE c.agency = :agency AND c.status IN ('PENDING', 'RETRYING')"
-                        + " AND c.next_attempt_at <= :now AND NOT " + LIVE_LEASE
+                        + " FROM adapter_delivery c WHERE c.delivery_id = ANY(:ids) AND c.agency = :agency"
+                        + " AND c.status IN ('PENDING', 'RETRYING') AND c.next_attempt_at <= :now"
+                        + " AND NOT " + LIVE_LEASE
                         + " AND NOT EXISTS (SELECT 1 FROM adapter_delivery o WHERE o.agency = c.agency"
                         + "   AND o.subject_ref = c.subject_ref AND o.status IN ('PENDING', 'RETRYING')"
                         + "   AND o.sequence < c.sequence)"
@@ -95,6 +138,7 @@ public class DeliveryStore {
                         + " UPDATE adapter_delivery d SET lease_until = :lease, leased_by = :instance FROM due"
                         + " WHERE d.delivery_id = due.delivery_id"
                         + " RETURNING d.*, due.previous_holder, due.taken_over")
+                .param("ids", heads.stream().map(Head::deliveryId).toArray(UUID[]::new))
                 .param("lease", Timestamp.from(leaseUntil))
                 .param("instance", instance)
                 .param("agency", agency)
@@ -107,6 +151,9 @@ public class DeliveryStore {
                         rs.getBoolean("taken_over") ? rs.getObject("previous_holder", UUID.class) : null))
                 .list();
     }
+
+    /** A subject's head of line as {@code adapter_head} lists it: a claim candidate and its place in due order. */
+    private record Head(UUID deliveryId, Timestamp nextAttemptAt, long sequence) {}
 
     /** Gives a claimed delivery back untouched: no try was made, so nothing else changes. */
     public void release(UUID deliveryId) {

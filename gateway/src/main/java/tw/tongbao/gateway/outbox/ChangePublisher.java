@@ -1,6 +1,8 @@
 package tw.tongbao.gateway.outbox;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,7 @@ import tw.tongbao.core.envelope.Addressee;
 import tw.tongbao.core.envelope.ChangeFiled;
 import tw.tongbao.core.messaging.Topology;
 
-/** Publishes one outbox row and waits (bounded) for the broker to confirm it. */
+/** Publishes outbox rows with correlated confirms and waits (bounded) for the broker to confirm them. */
 @Component
 class ChangePublisher {
 
@@ -50,23 +52,53 @@ class ChangePublisher {
         }
     }
 
-    Outcome publish(UUID changeId, String payload) {
-        ChangeFiled change = json.readValue(payload, ChangeFiled.class);
+    /**
+     * Publishes the changes in the given order on one channel, with every confirm in flight, then waits for all of them
+     * together (at most the confirm timeout in all); the outcomes are in the same order.
+     */
+    List<Outcome> publishAll(List<Pending> changes) {
+        List<CorrelationData> sent = new ArrayList<>(changes.size());
+        String unreachable = null;
+        try {
+            // One channel for the whole batch, so the broker receives the changes in the order they were filed.
+            rabbit.invoke(operations -> {
+                for (Pending change : changes) {
+                    CorrelationData correlation =
+                            new CorrelationData(UUID.randomUUID().toString());
+                    operations.send(Topology.CHANGES_EXCHANGE, "", message(change), correlation);
+                    sent.add(correlation);
+                }
+                return null;
+            });
+        } catch (AmqpException e) {
+            unreachable = "the broker is unreachable (" + e.getMessage() + ")";
+        }
+        long deadline = System.nanoTime() + properties.confirmTimeout().toNanos();
+        List<Outcome> outcomes = new ArrayList<>(changes.size());
+        for (int i = 0; i < changes.size(); i++) {
+            outcomes.add(i < sent.size() ? await(sent.get(i), deadline) : Outcome.failed(unreachable));
+        }
+        return outcomes;
+    }
+
+    private Message message(Pending change) {
+        ChangeFiled filed = json.readValue(change.payload(), ChangeFiled.class);
         MessageProperties headers = new MessageProperties();
         headers.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         headers.setContentEncoding(StandardCharsets.UTF_8.name());
         headers.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        headers.setMessageId(changeId.toString());
+        headers.setMessageId(change.changeId().toString());
         headers.setHeader(TYPE_ID_HEADER, ChangeFiled.class.getName());
-        for (Addressee addressee : change.addressees()) {
+        for (Addressee addressee : filed.addressees()) {
             headers.setHeader(Topology.addressedHeader(addressee.agency()), Topology.ADDRESSED);
         }
-        Message message = new Message(payload.getBytes(StandardCharsets.UTF_8), headers);
-        CorrelationData correlation = new CorrelationData(UUID.randomUUID().toString());
+        return new Message(change.payload().getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private Outcome await(CorrelationData correlation, long deadlineNanos) {
         try {
-            rabbit.send(Topology.CHANGES_EXCHANGE, "", message, correlation);
-            CorrelationData.Confirm confirm =
-                    correlation.getFuture().get(properties.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            long left = Math.max(0, deadlineNanos - System.nanoTime());
+            CorrelationData.Confirm confirm = correlation.getFuture().get(left, TimeUnit.NANOSECONDS);
             if (!confirm.ack()) {
                 return Outcome.failed("the broker refused it (" + confirm.reason() + ")");
             }
@@ -75,8 +107,6 @@ class ChangePublisher {
                 return Outcome.failed("the broker could not route it (" + returned.getReplyText() + ")");
             }
             return Outcome.CONFIRMED;
-        } catch (AmqpException e) {
-            return Outcome.failed("the broker is unreachable (" + e.getMessage() + ")");
         } catch (TimeoutException e) {
             return Outcome.failed("no confirm within " + properties.confirmTimeout());
         } catch (ExecutionException e) {
@@ -86,4 +116,7 @@ class ChangePublisher {
             return Outcome.failed("interrupted while waiting for the confirm");
         }
     }
+
+    /** An outbox row to publish: the change's id and its {@link ChangeFiled} as JSON. */
+    record Pending(UUID changeId, String payload) {}
 }

@@ -1,5 +1,7 @@
 package tw.tongbao.gateway.outbox;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -19,14 +21,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tw.tongbao.core.messaging.Topology;
 
 /**
- * Publishes unpublished outbox rows in id order, marking a row published only on the broker's positive confirm
- * with no return. Runs right after each filing commits and on a schedule, so a restart or a broker outage catches
- * up; rows are claimed {@code FOR UPDATE SKIP LOCKED}, so relays of several gateways never publish one row at once.
+ * Publishes unpublished outbox rows in id order, a batch at a time with every confirm in flight, marking a row
+ * published only on the broker's positive confirm with no return. Runs right after each filing commits and on a
+ * schedule, so a restart or a broker outage catches up. Rows are claimed for a while ({@code claimed_until}), not held
+ * locked, so no connection waits on the broker, and relays of several gateways take turns on the oldest rows.
  */
 @Component
 class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    /** The advisory lock that serializes claims of the outbox's oldest rows across gateways. */
+    private static final long CLAIM_LOCK = 0x7467_6f75_7462_6f78L;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -72,38 +78,101 @@ class OutboxRelay implements SmartLifecycle {
         try {
             boolean more = true;
             while (more) {
-                Batch batch = transaction.execute(status -> publishBatch());
-                more = batch != null && !batch.failed() && batch.published() == properties.batchSize();
+                Batch batch = publishBatch();
+                more = !batch.failed() && batch.published() == properties.batchSize();
             }
         } catch (RuntimeException e) {
             streak.failed("the outbox could not be read (" + e.getMessage() + ")");
         }
     }
 
+    /**
+     * Claims the oldest unpublished rows (a short transaction), publishes them with every confirm in flight and no
+     * connection held, then marks the confirmed ones published in one statement and frees the rest for the next run.
+     */
     private Batch publishBatch() {
-        List<Row> rows = jdbc.query(
-                "select id, change_id, payload::text as payload from outbox where published_at is null"
-                        + " order by id limit ? for update skip locked",
-                (rs, n) -> new Row(rs.getLong("id"), rs.getObject("change_id", UUID.class), rs.getString("payload")),
-                properties.batchSize());
-        int published = 0;
-        for (Row row : rows) {
-            ChangePublisher.Outcome outcome = publisher.publish(row.changeId(), row.payload());
-            if (!outcome.confirmed()) {
-                // Later rows wait too, so changes leave in the order they were filed.
-                if (!Thread.currentThread().isInterrupted()) {
-                    streak.failed("change " + row.changeId() + " stays in the outbox: " + outcome.failure());
-                }
-                return new Batch(published, true);
-            }
-            jdbc.update("update outbox set published_at = now() where id = ?", row.id());
-            log.info("change {} published to {}", row.changeId(), Topology.CHANGES_EXCHANGE);
-            published++;
+        List<Row> rows = claim();
+        if (rows.isEmpty()) {
+            return new Batch(0, false);
         }
-        if (published > 0) {
+        List<ChangePublisher.Outcome> outcomes;
+        try {
+            outcomes = publisher.publishAll(rows.stream()
+                    .map(row -> new ChangePublisher.Pending(row.changeId(), row.payload()))
+                    .toList());
+        } catch (RuntimeException e) {
+            release(rows);
+            throw e;
+        }
+        List<Long> published = new ArrayList<>(rows.size());
+        List<UUID> changes = new ArrayList<>(rows.size());
+        String failure = null;
+        for (int i = 0; i < rows.size(); i++) {
+            if (outcomes.get(i).confirmed()) {
+                published.add(rows.get(i).id());
+                changes.add(rows.get(i).changeId());
+            } else if (failure == null) {
+                failure = "change " + rows.get(i).changeId() + " stays in the outbox: "
+                        + outcomes.get(i).failure();
+            }
+        }
+        // Confirmed rows are marked even after an unconfirmed one: they reached every queue, and a row published
+        // twice is harmless (the adapters store each delivery once) while an unmarked one is only sent again.
+        if (!published.isEmpty()) {
+            jdbc.update("update outbox set published_at = now(), claimed_until = null where id = any(?)", (Object)
+                    published.toArray(Long[]::new));
+        }
+        if (failure != null) {
+            release(rows);
+            if (!Thread.currentThread().isInterrupted()) {
+                streak.failed(failure);
+            }
+        } else {
             streak.recovered();
         }
-        return new Batch(published, false);
+        if (!changes.isEmpty()) {
+            log.info("{} change(s) published to {}: {}", changes.size(), Topology.CHANGES_EXCHANGE, changes);
+        }
+        return new Batch(published.size(), failure != null);
+    }
+
+    /**
+     * The oldest unpublished rows, in id order, claimed for this relay; none while another relay's claim on the oldest
+     * row is live, so that relays of several gateways never publish out of order or one row at once.
+     */
+    private List<Row> claim() {
+        List<Row> rows = transaction.execute(status -> {
+            // Serializes claims; the next statement's snapshot then sees every claim committed before.
+            jdbc.query("select pg_advisory_xact_lock(?)", (rs, n) -> null, CLAIM_LOCK);
+            return jdbc.query(
+                    "update outbox set claimed_until = now() + make_interval(secs => ?)"
+                            + " where id in (select id from outbox where published_at is null order by id limit ?)"
+                            + " and not exists (select 1 from (select claimed_until from outbox"
+                            + "   where published_at is null order by id limit 1) oldest"
+                            + "   where oldest.claimed_until > now())"
+                            + " returning id, change_id, payload::text as payload",
+                    (rs, n) ->
+                            new Row(rs.getLong("id"), rs.getObject("change_id", UUID.class), rs.getString("payload")),
+                    claimSeconds(),
+                    properties.batchSize());
+        });
+        return rows == null
+                ? List.of()
+                : rows.stream().sorted(Comparator.comparingLong(Row::id)).toList();
+    }
+
+    /** Frees the rows still unpublished for the next run, rather than leaving them claimed until the claim lapses. */
+    private void release(List<Row> rows) {
+        jdbc.update("update outbox set claimed_until = null where id = any(?) and published_at is null", (Object)
+                rows.stream().map(Row::id).toArray(Long[]::new));
+    }
+
+    /**
+     * Long enough to publish a batch, wait for its confirms and mark them; short, since after a crash the restarted
+     * relay waits for it. A claim that lapses too early only lets another relay publish the rows again (harmless).
+     */
+    private double claimSeconds() {
+        return properties.confirmTimeout().plusSeconds(5).toMillis() / 1000.0;
     }
 
     @Override
