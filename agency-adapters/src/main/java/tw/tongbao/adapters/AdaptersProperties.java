@@ -25,6 +25,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param inboxBatchSize most messages of one agency queue stored in one transaction and acknowledged together (at most
  *     the prefetch)
  * @param inboxBatchWait how long the consumer waits to fill a batch before it stores what it has
+ * @param statisticsInterval how often the planner statistics of the delivery tables are checked and, when many rows
+ *     changed, refreshed ({@code ANALYZE}); zero turns it off
  */
 @ConfigurationProperties("tongbao.adapters")
 public record AdaptersProperties(
@@ -42,10 +44,12 @@ public record AdaptersProperties(
         Duration instanceStaleAfter,
         Duration healthInterval,
         int inboxBatchSize,
-        Duration inboxBatchWait) {
+        Duration inboxBatchWait,
+        Duration statisticsInterval) {
 
     public AdaptersProperties {
         leaseDuration = leaseDuration != null ? leaseDuration : Duration.ofMinutes(2);
+        statisticsInterval = statisticsInterval != null ? statisticsInterval : Duration.ofSeconds(30);
         pollInterval = pollInterval != null ? pollInterval : Duration.ofSeconds(1);
         claimBatchSize = claimBatchSize > 0 ? claimBatchSize : 16;
         jitterFraction = jitterFraction > 0 ? jitterFraction : 0.2;
@@ -73,6 +77,6 @@ public record AdaptersProperties(
 
     /** The defaults, as if nothing were configured. */
     public static AdaptersProperties defaults() {
-        return new AdaptersProperties(null, null, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null);
+        return new AdaptersProperties(null, null, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null, null);
     }
 }

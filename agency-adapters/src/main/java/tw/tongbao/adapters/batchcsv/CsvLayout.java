@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import tw.tongbao.adapters.transport.OutboundDelivery;
 import tw.tongbao.core.agency.Agency;
+import tw.tongbao.core.change.AddressParts;
 
 /**
  * The columns of an agency's batch files: fixed leading columns, then only the fields it is entitled to, so every
@@ -14,18 +15,7 @@ import tw.tongbao.core.agency.Agency;
  */
 record CsvLayout(List<String> columns) {
 
-    private static final List<String> ADDRESS_PARTS = List.of(
-            "postalCode",
-            "city",
-            "district",
-            "village",
-            "neighborhood",
-            "street",
-            "lane",
-            "alley",
-            "number",
-            "floor",
-            "unit");
+    private static final List<String> ADDRESS_PARTS = AddressParts.IN_ORDER;
     private static final List<String> TRAILING_FIELDS =
             List.of("phone", "email", "dateOfDeath", "relationship", "romanizedName");
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
+import tw.tongbao.core.change.AddressParts;
 import tw.tongbao.core.envelope.Addressee;
 import tw.tongbao.core.envelope.ChangeFiled;
 
@@ -31,18 +32,7 @@ final class ChangeNotificationXml {
             "dateOfDeath",
             "relationship",
             "romanizedName");
-    private static final List<String> ADDRESS_PARTS = List.of(
-            "postalCode",
-            "city",
-            "district",
-            "village",
-            "neighborhood",
-            "street",
-            "lane",
-            "alley",
-            "number",
-            "floor",
-            "unit");
+    private static final List<String> ADDRESS_PARTS = AddressParts.IN_ORDER;
     private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newDefaultFactory();
 
     private ChangeNotificationXml() {}

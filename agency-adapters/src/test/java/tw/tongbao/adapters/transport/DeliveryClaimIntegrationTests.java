@@ -1,6 +1,7 @@
 package tw.tongbao.adapters.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Timestamp;
@@ -170,6 +171,33 @@ class DeliveryClaimIntegrationTests {
         assertThat(claimed).isEqualTo(320);
         // Generous for a shared 2-core machine; before V3 one such claim read and sorted every due row.
         assertThat(averageMicros).isLessThan(200_000);
+    }
+
+    @Test
+    void refreshesPlannerStatisticsOnceABacklogHasChangedTheTables() {
+        long analyzedBefore = analyzeCount("adapter_head");
+        jdbc.sql("INSERT INTO adapter_delivery (delivery_id, agency, subject_ref, sequence, change_type, receipt,"
+                        + " message, status, next_attempt_at, received_at, updated_at)"
+                        + " SELECT gen_random_uuid(), :agency, 'stats-' || s, q, 'ADDRESS_CHANGE', 'R' || s,"
+                        + " '{}'::jsonb, 'PENDING', :due, :due, :due"
+                        + " FROM generate_series(1, 2000) s, generate_series(1, 2) q")
+                .param("agency", AGENCY)
+                .param("due", Timestamp.from(now))
+                .update();
+        PlannerStatistics statistics = new PlannerStatistics(jdbc, AdaptersProperties.defaults());
+
+        // The server publishes its per-table change counts a moment after the inserting transaction ends.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            statistics.refreshIfStale();
+            assertThat(analyzeCount("adapter_head")).isGreaterThan(analyzedBefore);
+        });
+    }
+
+    private static long analyzeCount(String table) {
+        return jdbc.sql("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = :table")
+                .param("table", table)
+                .query(Long.class)
+                .single();
     }
 
     @Test

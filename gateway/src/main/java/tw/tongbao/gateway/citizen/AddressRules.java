@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
+import tw.tongbao.core.change.AddressParts;
 
 /** What a Taiwanese address must hold (CONTRACT §3), with {@code 台} normalised to {@code 臺} in the city. */
 final class AddressRules {
@@ -17,18 +18,7 @@ final class AddressRules {
 
     private static final List<String> OPTIONAL =
             List.of("village", "neighborhood", "street", "lane", "alley", "number", "floor", "unit");
-    private static final Set<String> FIELDS = Set.of(
-            "postalCode",
-            "city",
-            "district",
-            "village",
-            "neighborhood",
-            "street",
-            "lane",
-            "alley",
-            "number",
-            "floor",
-            "unit");
+    private static final Set<String> FIELDS = Set.copyOf(AddressParts.IN_ORDER);
     private static final Pattern POSTAL_CODE = Pattern.compile("\\d{3}|\\d{5}|\\d{6}");
     private static final int MAX_PART = 100;
 
