@@ -3,8 +3,6 @@ package tw.tongbao.core.agency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -12,30 +10,21 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 import tw.tongbao.core.change.ChangeType;
+import tw.tongbao.core.fixtures.ReferenceAgencies;
 import tw.tongbao.core.signature.WebhookSecret;
 
 /** The shipped {@code tongbao/registry.yml} matches the contract's table of eight agencies. */
 class ReferenceRegistryTests {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.]+):([^}]*)}");
-
     private static List<Map<String, Object>> entries;
 
     @BeforeAll
-    @SuppressWarnings("unchecked")
-    static void load() throws IOException {
-        try (InputStream in = ReferenceRegistryTests.class.getResourceAsStream("/tongbao/registry.yml")) {
-            assertThat(in).as("tongbao/registry.yml on the classpath").isNotNull();
-            Map<String, Object> root = new Yaml().load(in);
-            entries = (List<Map<String, Object>>) ((Map<String, Object>) root.get("tongbao")).get("agencies");
-        }
+    static void load() {
+        entries = ReferenceAgencies.entries();
     }
 
     @Test
@@ -133,62 +122,6 @@ class ReferenceRegistryTests {
     }
 
     private static AgencyRegistry registry() {
-        return new AgencyRegistry(
-                entries.stream().map(ReferenceRegistryTests::agency).toList());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Agency agency(Map<String, Object> entry) {
-        String endpoint = text(entry, "endpoint");
-        return new Agency(
-                new AgencyCode(text(entry, "code")),
-                (Map<String, String>) entry.get("name"),
-                Protocol.valueOf(text(entry, "protocol")
-                        .toUpperCase(java.util.Locale.ROOT)
-                        .replace('-', '_')),
-                endpoint == null ? null : URI.create(endpoint),
-                text(entry, "secret"),
-                text(entry, "previousSecret"),
-                Basis.valueOf(text(entry, "basis")),
-                text(entry, "legalReference"),
-                ((List<String>) entry.get("subscribes"))
-                        .stream().map(ChangeType::valueOf).collect(Collectors.toSet()),
-                Set.copyOf((List<String>) entry.get("fields")),
-                number(entry, "rateLimitPerSecond"),
-                number(entry, "maxConcurrentCalls"),
-                duration(text(entry, "timeout")),
-                null,
-                text(entry, "charset"),
-                number(entry, "batchSize"),
-                duration(text(entry, "batchInterval")));
-    }
-
-    /** The value with each {@code ${NAME:default}} replaced by its default, as Spring does with NAME unset. */
-    private static String text(Map<String, Object> entry, String key) {
-        Object value = entry.get(key);
-        if (value == null) {
-            return null;
-        }
-        Matcher matcher = PLACEHOLDER.matcher(value.toString());
-        return matcher.replaceAll(match -> Matcher.quoteReplacement(match.group(2)));
-    }
-
-    private static int number(Map<String, Object> entry, String key) {
-        Object value = entry.get(key);
-        return value == null ? 0 : ((Number) value).intValue();
-    }
-
-    /** Spring's simple duration style as used in the registry: {@code 10s}, {@code 1m}. */
-    private static Duration duration(String text) {
-        if (text == null) {
-            return null;
-        }
-        long amount = Long.parseLong(text.substring(0, text.length() - 1));
-        return switch (text.charAt(text.length() - 1)) {
-            case 's' -> Duration.ofSeconds(amount);
-            case 'm' -> Duration.ofMinutes(amount);
-            case 'h' -> Duration.ofHours(amount);
-            default -> throw new IllegalArgumentException("unexpected duration " + text);
-        };
+        return ReferenceAgencies.registry();
     }
 }
