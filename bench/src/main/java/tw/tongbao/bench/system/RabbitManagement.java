@@ -70,7 +70,10 @@ public final class RabbitManagement {
             }
             return response.body();
         } catch (IOException e) {
-            throw new IllegalStateException("RabbitMQ management API unreachable: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "RabbitMQ management API unreachable at " + API + " (" + e
+                            + "); the benchmark needs it: rabbitmq-plugins enable rabbitmq_management",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
