@@ -14,8 +14,9 @@ import tw.tongbao.core.change.ChangeType;
 import tw.tongbao.gateway.security.Filer;
 
 /**
- * Takes one {@code POST /api/v1/changes}: answers a repeated key with the first answer, otherwise validates and
- * files; of two concurrent requests with one key, the one that loses on the unique constraint answers as a replay.
+ * Takes one {@code POST /api/v1/changes}: validates and files, answering a repeated key with the first answer (or 409
+ * for another body). The key is looked up only when the filing finds it taken or the request is refused, so a new
+ * filing costs no lookup of its own; of two concurrent requests with one key, the later one answers as a replay.
  */
 @Component
 class ChangeIntake {
@@ -39,16 +40,20 @@ class ChangeIntake {
     ChangeView accept(Filer filer, IdempotencyKey key, byte[] body) {
         JsonNode tree = parse(body);
         String hash = RequestFingerprint.of(tree);
-        Optional<ChangeView> earlier = replay(filer, key, hash);
-        if (earlier.isPresent()) {
-            return earlier.get();
-        }
-        ChangeRequest request = reader.read(tree);
-        if (request.type() != ChangeType.DEATH_REPORT && !request.subject().equals(filer.id())) {
-            throw new NotFilersOwnSubject();
+        ChangeRequest request;
+        try {
+            request = reader.read(tree);
+            if (request.type() != ChangeType.DEATH_REPORT && !request.subject().equals(filer.id())) {
+                throw new NotFilersOwnSubject();
+            }
+        } catch (InvalidChangeRequest | MalformedChangeRequest | NotFilersOwnSubject e) {
+            // A key filed before wins over today's rules: its first answer, or 409 for another body.
+            return replay(filer, key, hash).orElseThrow(() -> e);
         }
         try {
             return filing.file(filer, request, key, hash);
+        } catch (KeyAlreadyFiled e) {
+            return replay(filer, key, hash).orElseThrow(() -> e);
         } catch (DuplicateKeyException e) {
             log.info(
                     "concurrent filing with one Idempotency-Key by {}; answering as a replay",

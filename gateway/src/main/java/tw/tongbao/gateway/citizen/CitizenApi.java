@@ -85,6 +85,12 @@ interface CitizenApi {
             responseCode = "422",
             description = "Invalid; `errors` lists every offending field. Nothing is stored.",
             content = @Content(mediaType = ApiDocs.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "503",
+            description = "Too many filings are waiting, or the gateway is stopping. Try again after `Retry-After`"
+                    + " seconds with the same Idempotency-Key, which files the change at most once.",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait"),
+            content = @Content(mediaType = ApiDocs.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     ResponseEntity<ChangeView> file(
             @Parameter(hidden = true) Filer filer,
             @Parameter(hidden = true) String idempotencyKey,

@@ -1,5 +1,6 @@
 package tw.tongbao.gateway.citizen;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -9,6 +10,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 /** Turns the citizen API's failures into RFC 9457 problems ({@code application/problem+json}). */
 @RestControllerAdvice(assignableTypes = ChangeController.class)
 class CitizenProblems {
+
+    /** When a refused filing may come back: the queue drains in well under a second at the target rate. */
+    private static final String RETRY_AFTER_SECONDS = "1";
 
     @ExceptionHandler(InvalidChangeRequest.class)
     ResponseEntity<ProblemDetail> invalid(InvalidChangeRequest e) {
@@ -45,6 +49,14 @@ class CitizenProblems {
     @ExceptionHandler(IdempotencyKeyReused.class)
     ResponseEntity<ProblemDetail> conflict(IdempotencyKeyReused e) {
         return answer(problem(HttpStatus.CONFLICT, "Idempotency-Key reused", e.getMessage()));
+    }
+
+    @ExceptionHandler(FilingUnavailable.class)
+    ResponseEntity<ProblemDetail> unavailable(FilingUnavailable e) {
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "Try again shortly", e.getMessage());
+        return ResponseEntity.status(problem.getStatus())
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                .body(problem);
     }
 
     @ExceptionHandler(ChangeNotFound.class)

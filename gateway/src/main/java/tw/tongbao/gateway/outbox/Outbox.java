@@ -1,5 +1,6 @@
 package tw.tongbao.gateway.outbox;
 
+import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -22,13 +23,22 @@ public class Outbox {
         this.events = events;
     }
 
-    /** Records the message to publish; it leaves only if the surrounding transaction commits. */
+    /**
+     * Records the messages in one statement, in the given order (the relay publishes in that order); they leave only
+     * if the surrounding transaction commits.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void append(ChangeFiled change) {
+    public void appendAll(List<ChangeFiled> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
         jdbc.update(
-                "insert into outbox (change_id, payload, created_at) values (?, cast(? as jsonb), now())",
-                change.changeId(),
-                json.writeValueAsString(change));
-        events.publishEvent(new OutboxAppended(change.changeId()));
+                "insert into outbox (change_id, payload, created_at)"
+                        + " select change_id, payload, now()"
+                        + " from unnest(?::uuid[], ?::jsonb[]) with ordinality as t (change_id, payload, position)"
+                        + " order by position",
+                changes.stream().map(change -> change.changeId().toString()).toArray(String[]::new),
+                changes.stream().map(json::writeValueAsString).toArray(String[]::new));
+        events.publishEvent(new OutboxAppended(changes.size()));
     }
 }

@@ -162,6 +162,60 @@ class ChangeControllerTests {
                 .andExpect(jsonPath("$.receipt").value("TB-7F3K9QXZ2MAB"));
     }
 
+    @Test
+    void answersAKeyFiledBeforeWithItsFirstAnswerEvenWhenTodaysRulesRefuseTheBody() throws Exception {
+        Map<String, Object> change = Changes.addressChange(FILER, "2026-12-01");
+        Changes.addressOf(change).put("postalCode", "12");
+        String body = json.writeValueAsString(change);
+        when(queries.findAnswer(any(), any()))
+                .thenReturn(Optional.of(new ChangeQueries.StoredAnswer(
+                        RequestFingerprint.of(json.readTree(body)), answer("TB-7F3K9QXZ2MAB"))));
+
+        mvc.perform(filing(body))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.receipt").value("TB-7F3K9QXZ2MAB"));
+        verify(filing, never()).file(any(), any(), any(), any());
+    }
+
+    @Test
+    void answersAKeyTheFilingFindsTakenAsAReplayOrWith409() throws Exception {
+        String body = json.writeValueAsString(Changes.addressChange(FILER, "2026-12-01", "TPC"));
+        when(filing.file(any(), any(), any(), any())).thenThrow(new KeyAlreadyFiled());
+        when(queries.findAnswer(any(), any()))
+                .thenReturn(Optional.of(new ChangeQueries.StoredAnswer(
+                        RequestFingerprint.of(json.readTree(body)), answer("TB-7F3K9QXZ2MAB"))));
+
+        mvc.perform(filing(body))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.receipt").value("TB-7F3K9QXZ2MAB"));
+
+        when(queries.findAnswer(any(), any()))
+                .thenReturn(Optional.of(new ChangeQueries.StoredAnswer("0".repeat(64), answer("TB-7F3K9QXZ2MAB"))));
+
+        mvc.perform(filing(body)).andExpect(status().isConflict());
+    }
+
+    @Test
+    void answersAFilingThatCannotQueueWith503AndRetryAfter() throws Exception {
+        String body = json.writeValueAsString(Changes.addressChange(FILER, "2026-12-01", "TPC"));
+        when(filing.file(any(), any(), any(), any())).thenThrow(new FilingUnavailable("1000 filings are waiting"));
+
+        mvc.perform(filing(body))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+
+    private static ChangeView answer(String receipt) {
+        return new ChangeView(
+                receipt,
+                ChangeType.ADDRESS_CHANGE,
+                ChangeStatus.IN_PROGRESS,
+                Instant.parse("2026-11-26T01:00:00Z"),
+                1,
+                List.of());
+    }
+
     private static MockHttpServletRequestBuilder filing(String body) {
         return post("/api/v1/changes")
                 .header(IdempotencyKey.HEADER, "key-1")

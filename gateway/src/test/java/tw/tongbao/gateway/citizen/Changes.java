@@ -30,6 +30,18 @@ public final class Changes {
         return body;
     }
 
+    /** A valid name change of {@code subject} to {@code name}. */
+    public static Map<String, Object> nameChange(String subject, String effectiveDate, String name) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("name", name);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "NAME_CHANGE");
+        body.put("subjectId", subject);
+        body.put("effectiveDate", effectiveDate);
+        body.put("data", data);
+        return body;
+    }
+
     /** A valid death report of {@code deceased}. */
     public static Map<String, Object> deathReport(String deceased, String dateOfDeath) {
         Map<String, Object> data = new LinkedHashMap<>();

@@ -1,0 +1,211 @@
+package tw.tongbao.gateway.citizen;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+import tw.tongbao.core.change.ChangeType;
+import tw.tongbao.core.delivery.DeliveryStatus;
+import tw.tongbao.core.envelope.Addressee;
+import tw.tongbao.core.envelope.ChangeFiled;
+import tw.tongbao.gateway.outbox.Outbox;
+
+/**
+ * Writes a batch of filings in the caller's transaction with one statement per table whatever the batch's size: the
+ * changes, one pending delivery and its first timeline row per recipient, and the outbox messages. Filings about one
+ * subject get consecutive sequences in the batch's order.
+ */
+@Component
+class FilingWriter {
+
+    private final JdbcTemplate jdbc;
+    private final Outbox outbox;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    FilingWriter(JdbcTemplate jdbc, Outbox outbox, JsonMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Files every filing whose key is not taken yet, in order; the answers are in the filings' order, empty for a
+     * filing whose key an earlier change (committed, or before it in this batch) already holds.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    List<Optional<ChangeView>> fileAll(List<PreparedFiling> filings) {
+        Set<FilerKey> taken = filedKeys(filings);
+        List<PreparedFiling> fresh = new ArrayList<>(filings.size());
+        for (PreparedFiling filing : filings) {
+            if (taken.add(FilerKey.of(filing))) {
+                fresh.add(filing);
+            }
+        }
+        Map<PreparedFiling, ChangeView> answers = new IdentityHashMap<>();
+        if (!fresh.isEmpty()) {
+            Map<String, Long> next = reserveSequences(fresh);
+            Map<String, String> names = latestNames(next.keySet());
+            List<Filed> filed = new ArrayList<>(fresh.size());
+            for (PreparedFiling filing : fresh) {
+                long sequence = next.merge(filing.subject(), 1L, Long::sum) - 1;
+                String name = names.get(filing.subject());
+                String subjectName = name != null ? name : filing.filersOwnName();
+                if (filing.renames()) {
+                    names.put(filing.subject(), filing.newName());
+                }
+                Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                filed.add(new Filed(filing, filing.view(sequence, now), filing.filed(sequence, subjectName, now)));
+            }
+            insertChanges(filed);
+            insertDeliveries(filed);
+            outbox.appendAll(filed.stream()
+                    .map(Filed::message)
+                    .filter(message -> !message.addressees().isEmpty())
+                    .toList());
+            filed.forEach(f -> answers.put(f.filing(), f.view()));
+        }
+        return filings.stream()
+                .map(filing -> Optional.ofNullable(answers.get(filing)))
+                .toList();
+    }
+
+    /** The filers' keys in the batch that a committed change already holds. */
+    private Set<FilerKey> filedKeys(List<PreparedFiling> filings) {
+        return new HashSet<>(jdbc.query(
+                "select c.filer_id, c.idempotency_key from change c"
+                        + " join unnest(?::text[], ?::text[]) as k (filer_id, idempotency_key)"
+                        + " on c.filer_id = k.filer_id and c.idempotency_key = k.idempotency_key",
+                (rs, n) -> new FilerKey(rs.getString(1), rs.getString(2)),
+                column(filings, f -> f.filer().id().value()),
+                column(filings, f -> f.key().value())));
+    }
+
+    /**
+     * Takes as many sequence numbers per subject as the batch files about it, locking the subjects' counters in one
+     * order (so concurrent batches cannot deadlock); answers each subject's first number.
+     */
+    private Map<String, Long> reserveSequences(List<PreparedFiling> filings) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        filings.forEach(filing -> counts.merge(filing.subject(), 1L, Long::sum));
+        Map<String, Long> first = new HashMap<>();
+        jdbc.query(
+                "insert into subject_sequence as s (subject_id, last_sequence)"
+                        + " select subject_id, n from unnest(?::text[], ?::bigint[]) as t (subject_id, n)"
+                        + " order by subject_id"
+                        + " on conflict (subject_id) do update set last_sequence = s.last_sequence + excluded.last_sequence"
+                        + " returning subject_id, last_sequence",
+                rs -> {
+                    String subject = rs.getString(1);
+                    first.put(subject, rs.getLong(2) - counts.get(subject) + 1);
+                },
+                counts.keySet().toArray(String[]::new),
+                counts.values().toArray(Long[]::new));
+        return first;
+    }
+
+    /**
+     * The latest name filed for each subject (null if none). Read after the counters are locked, in a statement of
+     * its own, so that it sees every change about them committed before.
+     */
+    private Map<String, String> latestNames(Set<String> subjects) {
+        Map<String, String> names = new HashMap<>();
+        jdbc.query(
+                "select t.subject_id, (select c.data->>'name' from change c"
+                        + "   where c.subject_id = t.subject_id and c.type = ? order by c.sequence desc limit 1)"
+                        + " from unnest(?::text[]) as t (subject_id)",
+                rs -> {
+                    names.put(rs.getString(1), rs.getString(2));
+                },
+                ChangeType.NAME_CHANGE.name(),
+                subjects.toArray(String[]::new));
+        return names;
+    }
+
+    private void insertChanges(List<Filed> filed) {
+        jdbc.update(
+                "insert into change (id, receipt, type, subject_id, filer_id, subject_name, sequence, effective_date,"
+                        + " submitted_at, data, idempotency_key, request_hash, response)"
+                        + " select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                        + " ?::bigint[], ?::date[], ?::timestamptz[], ?::jsonb[], ?::text[], ?::text[], ?::jsonb[])",
+                column(filed, f -> f.filing().changeId().toString()),
+                column(filed, f -> f.filing().receipt().value()),
+                column(filed, f -> f.filing().request().type().name()),
+                column(filed, f -> f.filing().subject()),
+                column(filed, f -> f.filing().filer().id().value()),
+                column(filed, f -> f.message().subjectName()),
+                filed.stream().map(f -> f.view().sequence()).toArray(Long[]::new),
+                column(filed, f -> f.filing().request().effectiveDate().toString()),
+                column(filed, f -> f.view().submittedAt().toString()),
+                column(filed, f -> f.filing().dataJson()),
+                column(filed, f -> f.filing().key().value()),
+                column(filed, f -> f.filing().requestHash()),
+                column(filed, f -> json.writeValueAsString(f.view())));
+    }
+
+    /** One pending delivery per recipient, and the first step of its timeline. */
+    private void insertDeliveries(List<Filed> filed) {
+        List<String> ids = new ArrayList<>();
+        List<String> changes = new ArrayList<>();
+        List<String> agencies = new ArrayList<>();
+        List<String> times = new ArrayList<>();
+        for (Filed f : filed) {
+            for (Addressee addressee : f.message().addressees()) {
+                ids.add(addressee.deliveryId().toString());
+                changes.add(f.filing().changeId().toString());
+                agencies.add(addressee.agency());
+                times.add(f.view().submittedAt().toString());
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        String[] deliveryIds = ids.toArray(String[]::new);
+        String[] at = times.toArray(String[]::new);
+        jdbc.update(
+                "insert into delivery (id, change_id, agency, status, attempts, revision, updated_at)"
+                        + " select id, change_id, agency, ?, 0, 0, at"
+                        + " from unnest(?::uuid[], ?::uuid[], ?::text[], ?::timestamptz[]) as t (id, change_id, agency, at)",
+                DeliveryStatus.PENDING.name(),
+                deliveryIds,
+                changes.toArray(String[]::new),
+                agencies.toArray(String[]::new),
+                at);
+        jdbc.update(
+                "insert into delivery_event (delivery_id, status, at, revision)"
+                        + " select id, ?, at, 0 from unnest(?::uuid[], ?::timestamptz[]) as t (id, at)",
+                DeliveryStatus.PENDING.name(),
+                deliveryIds,
+                at);
+    }
+
+    private static <T> String[] column(List<T> rows, Function<T, String> value) {
+        return rows.stream().map(value).toArray(String[]::new);
+    }
+
+    /** A filer's key, unique among changes. */
+    private record FilerKey(String filer, String key) {
+
+        static FilerKey of(PreparedFiling filing) {
+            return new FilerKey(filing.filer().id().value(), filing.key().value());
+        }
+    }
+
+    /** A filing with its number and name worked out: the answer and the outbox message. */
+    private record Filed(PreparedFiling filing, ChangeView view, ChangeFiled message) {}
+}
