@@ -1,12 +1,14 @@
 package tw.tongbao.gateway.status;
 
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +16,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import tw.tongbao.core.delivery.DeliveryStatus;
-import tw.tongbao.core.delivery.DeliveryTransitions;
 import tw.tongbao.core.report.DeliveryReported;
+import tw.tongbao.gateway.status.ReportBatch.Judged;
 
 /** Applies delivery reports to the gateway's deliveries and their timelines, each at most once. */
 @Component
@@ -36,127 +38,156 @@ class DeliveryReports {
     /** Applies the report if {@link ReportRule} allows it; otherwise changes nothing. */
     @Transactional
     ReportVerdict apply(DeliveryReported report) {
-        Instant at = report.occurredAt() != null ? report.occurredAt() : clock.instant();
-        // The usual case in one round trip: ReportRule's conditions checked on the locked row, the update made, and
-        // the previous status and the receipt returned for the log line.
-        List<Applied> applied = jdbc.query(
-                "with old as (select id, status, change_id from delivery where id = ? for update)"
-                        + " update delivery d set status = ?, attempts = greatest(d.attempts, ?), reason = ?,"
-                        + " next_attempt_at = ?, updated_at = ?, revision = ? from old"
-                        + " where d.id = old.id and d.agency = ? and d.revision < ?"
-                        + " and (d.status = any(?) or (d.status = ? and d.attempts < ?))"
-                        + " returning old.status as previous,"
-                        + " (select c.receipt from change c where c.id = old.change_id) as receipt",
-                (rs, n) -> new Applied(DeliveryStatus.valueOf(rs.getString("previous")), rs.getString("receipt")),
-                report.deliveryId(),
-                report.status().name(),
-                report.attempts(),
-                report.reason(),
-                timestamp(report.nextAttemptAt()),
-                timestamp(at),
-                report.revision(),
-                report.agency(),
-                report.revision(),
-                legalSources(report.status()),
-                report.status().name(),
-                report.attempts());
-        if (applied.isEmpty()) {
-            return judgeUnapplied(report);
-        }
-        timeline.append(report.deliveryId(), report.status(), at, report.revision(), report.reason(), report.attempt());
-        log.info(
-                "receipt {} delivery {} ({}) {} -> {} (r{}, attempts {})",
-                applied.get(0).receipt(),
-                report.deliveryId(),
-                report.agency(),
-                applied.get(0).previous(),
-                report.status(),
-                report.revision(),
-                report.attempts());
-        return ReportVerdict.APPLY;
+        return applyAll(List.of(report)).get(0);
     }
 
-    /** Why a report changed nothing (logged); applies it after all if it became applicable meanwhile. */
-    private ReportVerdict judgeUnapplied(DeliveryReported report) {
-        Optional<StoredDelivery> found = jdbc
-                .query(
-                        "select id, agency, status, revision, attempts from delivery where id = ? for update",
-                        (rs, n) -> new StoredDelivery(
-                                rs.getObject("id", UUID.class),
-                                rs.getString("agency"),
-                                DeliveryStatus.valueOf(rs.getString("status")),
-                                rs.getLong("revision"),
-                                rs.getInt("attempts")),
-                        report.deliveryId())
-                .stream()
-                .findFirst();
-        if (found.isEmpty()) {
-            log.info("report for unknown delivery {} ({}) ignored", report.deliveryId(), report.agency());
-            return ReportVerdict.ILLEGAL;
+    /**
+     * Applies, in one transaction, each report {@link ReportRule} allows, a delivery's reports in revision order.
+     *
+     * @return the verdict on each report, in the order given
+     */
+    @Transactional
+    List<ReportVerdict> applyAll(List<DeliveryReported> reports) {
+        Map<UUID, Locked> locked = lock(reports);
+        Map<UUID, StoredDelivery> stored = new HashMap<>();
+        locked.forEach((id, row) -> stored.put(id, row.delivery()));
+        List<Judged> judged = ReportBatch.judge(stored, reports);
+        write(judged.stream()
+                .filter(one -> one.verdict() == ReportVerdict.APPLY)
+                .map(one -> new Step(one, at(one.report())))
+                .toList());
+        ReportVerdict[] verdicts = new ReportVerdict[reports.size()];
+        for (Judged one : judged) {
+            verdicts[one.position()] = one.verdict();
+            Locked row = locked.get(one.report().deliveryId());
+            describe(one, row == null ? null : row.receipt());
         }
-        StoredDelivery current = found.get();
-        ReportVerdict verdict = ReportRule.judge(current, report);
-        switch (verdict) {
-            case APPLY -> write(current, report);
+        return Arrays.asList(verdicts);
+    }
+
+    /**
+     * Locks the reported deliveries, in id order so that two transactions locking several never deadlock, and reads
+     * them with their change's receipt (for the log).
+     */
+    private Map<UUID, Locked> lock(List<DeliveryReported> reports) {
+        UUID[] ids =
+                reports.stream().map(DeliveryReported::deliveryId).distinct().toArray(UUID[]::new);
+        Map<UUID, Locked> locked = new HashMap<>();
+        jdbc.query(
+                connection -> {
+                    PreparedStatement select = connection.prepareStatement(
+                            "select d.id, d.agency, d.status, d.revision, d.attempts, c.receipt"
+                                    + " from delivery d join change c on c.id = d.change_id"
+                                    + " where d.id = any(?) order by d.id for update of d");
+                    select.setArray(1, connection.createArrayOf("uuid", ids));
+                    return select;
+                },
+                rs -> {
+                    StoredDelivery delivery = new StoredDelivery(
+                            rs.getObject("id", UUID.class),
+                            rs.getString("agency"),
+                            DeliveryStatus.valueOf(rs.getString("status")),
+                            rs.getLong("revision"),
+                            rs.getInt("attempts"));
+                    locked.put(delivery.id(), new Locked(delivery, rs.getString("receipt")));
+                });
+        return locked;
+    }
+
+    /** Writes each delivery's last applied state in one statement, and every applied step to the timelines. */
+    private void write(List<Step> steps) {
+        if (steps.isEmpty()) {
+            return;
+        }
+        Map<UUID, Step> last = new LinkedHashMap<>();
+        steps.forEach(step -> last.put(step.delivery(), step));
+        List<Step> rows = new ArrayList<>(last.values());
+        jdbc.update(connection -> {
+            PreparedStatement update = connection.prepareStatement(
+                    "update delivery d set status = u.status, attempts = u.attempts, reason = u.reason,"
+                            + " next_attempt_at = u.next_attempt_at::timestamptz,"
+                            + " updated_at = u.updated_at::timestamptz, revision = u.revision"
+                            + " from unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],"
+                            + " ?::bigint[]) as u(id, status, attempts, reason, next_attempt_at, updated_at, revision)"
+                            + " where d.id = u.id");
+            SqlArrays<Step> arrays = new SqlArrays<>(connection, rows);
+            arrays.set(update, 1, "uuid", Step::delivery);
+            arrays.set(update, 2, "text", step -> step.report().status().name());
+            arrays.set(update, 3, "int4", step -> step.judged().after().attempts());
+            arrays.set(update, 4, "text", step -> step.report().reason());
+            arrays.set(update, 5, "text", step -> text(step.report().nextAttemptAt()));
+            arrays.set(update, 6, "text", step -> step.at().toString());
+            arrays.set(update, 7, "int8", step -> step.report().revision());
+            return update;
+        });
+        timeline.appendAll(steps.stream()
+                .map(step -> new TimelineStep(
+                        step.delivery(),
+                        step.report().status(),
+                        step.at(),
+                        step.report().revision(),
+                        step.report().reason(),
+                        step.report().attempt()))
+                .toList());
+    }
+
+    /** One log line per report: a state change at INFO, an ignored report as before. */
+    private void describe(Judged one, String receipt) {
+        DeliveryReported report = one.report();
+        StoredDelivery before = one.before();
+        if (before == null) {
+            log.info("report for unknown delivery {} ({}) ignored", report.deliveryId(), report.agency());
+            return;
+        }
+        switch (one.verdict()) {
+            case APPLY ->
+                log.info(
+                        "receipt {} delivery {} ({}) {} -> {} (r{}, attempts {})",
+                        receipt,
+                        before.id(),
+                        before.agency(),
+                        before.status(),
+                        report.status(),
+                        report.revision(),
+                        report.attempts());
             case STALE ->
                 log.debug(
                         "stale report r{} for delivery {} ({}) ignored; r{} already applied",
                         report.revision(),
-                        current.id(),
-                        current.agency(),
-                        current.revision());
+                        before.id(),
+                        before.agency(),
+                        before.revision());
             case ILLEGAL, WRONG_AGENCY ->
                 log.info(
                         "report r{} for delivery {} ({}) ignored: {} -> {} is not allowed",
                         report.revision(),
-                        current.id(),
+                        before.id(),
                         report.agency(),
-                        current.status(),
+                        before.status(),
                         report.status());
         }
-        return verdict;
     }
 
-    /** The statuses from which {@code to} is a legal move. */
-    private static String[] legalSources(DeliveryStatus to) {
-        return Arrays.stream(DeliveryStatus.values())
-                .filter(from -> DeliveryTransitions.isLegal(from, to))
-                .map(DeliveryStatus::name)
-                .toArray(String[]::new);
+    private Instant at(DeliveryReported report) {
+        return report.occurredAt() != null ? report.occurredAt() : clock.instant();
     }
 
-    /** What the one-statement apply returns: the status it moved from, and the change's receipt for the log. */
-    private record Applied(DeliveryStatus previous, String receipt) {}
-
-    private void write(StoredDelivery current, DeliveryReported report) {
-        Instant at = report.occurredAt() != null ? report.occurredAt() : clock.instant();
-        jdbc.update(
-                "update delivery set status = ?, attempts = ?, reason = ?, next_attempt_at = ?, updated_at = ?,"
-                        + " revision = ? where id = ?",
-                report.status().name(),
-                Math.max(report.attempts(), current.attempts()),
-                report.reason(),
-                timestamp(report.nextAttemptAt()),
-                timestamp(at),
-                report.revision(),
-                current.id());
-        timeline.append(current.id(), report.status(), at, report.revision(), report.reason(), report.attempt());
-        String receipt = jdbc.queryForObject(
-                "select c.receipt from change c join delivery d on d.change_id = c.id where d.id = ?",
-                String.class,
-                current.id());
-        log.info(
-                "receipt {} delivery {} ({}) {} -> {} (r{}, attempts {})",
-                receipt,
-                current.id(),
-                current.agency(),
-                current.status(),
-                report.status(),
-                report.revision(),
-                report.attempts());
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
-    private static OffsetDateTime timestamp(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    /** A delivery as locked for the batch, with its change's receipt for the log. */
+    private record Locked(StoredDelivery delivery, String receipt) {}
+
+    /** An applied report and when its change happened (when the report says, else when it was applied). */
+    private record Step(Judged judged, Instant at) {
+
+        UUID delivery() {
+            return judged.before().id();
+        }
+
+        DeliveryReported report() {
+            return judged.report();
+        }
     }
 }
