@@ -27,6 +27,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param inboxBatchWait how long the consumer waits to fill a batch before it stores what it has
  * @param statisticsInterval how often the planner statistics of the delivery tables are checked and, when many rows
  *     changed, refreshed ({@code ANALYZE}); zero turns it off
+ * @param agencyStateTtl how long a read agency state (paused, disabled) is used before it is read again: the bound on
+ *     how late this instance sees a pause or disable applied by another instance (its own are seen at once); zero
+ *     reads it every time
+ * @param settlementBatchSize most finished tries of one agency settled together in one transaction
  */
 @ConfigurationProperties("tongbao.adapters")
 public record AdaptersProperties(
@@ -45,7 +49,9 @@ public record AdaptersProperties(
         Duration healthInterval,
         int inboxBatchSize,
         Duration inboxBatchWait,
-        Duration statisticsInterval) {
+        Duration statisticsInterval,
+        Duration agencyStateTtl,
+        int settlementBatchSize) {
 
     public AdaptersProperties {
         leaseDuration = leaseDuration != null ? leaseDuration : Duration.ofMinutes(2);
@@ -64,6 +70,8 @@ public record AdaptersProperties(
         healthInterval = healthInterval != null ? healthInterval : Duration.ofSeconds(5);
         inboxBatchSize = Math.min(inboxBatchSize > 0 ? inboxBatchSize : 16, consumerPrefetch);
         inboxBatchWait = inboxBatchWait != null ? inboxBatchWait : Duration.ofMillis(25);
+        agencyStateTtl = agencyStateTtl != null ? agencyStateTtl : Duration.ofSeconds(1);
+        settlementBatchSize = settlementBatchSize > 0 ? settlementBatchSize : 64;
         if (instanceStaleAfter.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("tongbao.adapters.instance-stale-after (" + instanceStaleAfter
                     + ") must be at least twice tongbao.adapters.heartbeat-interval (" + heartbeatInterval
@@ -77,6 +85,7 @@ public record AdaptersProperties(
 
     /** The defaults, as if nothing were configured. */
     public static AdaptersProperties defaults() {
-        return new AdaptersProperties(null, null, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null, null);
+        return new AdaptersProperties(
+                null, null, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null, null, null, 0);
     }
 }

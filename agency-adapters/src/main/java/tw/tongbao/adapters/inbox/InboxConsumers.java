@@ -101,15 +101,15 @@ class InboxConsumers implements SmartLifecycle {
         String code = agency.code().value();
         try {
             Boolean stored = transactions.execute(tx -> {
-                boolean any = false;
+                List<InboxWriter.Received> received = new ArrayList<>(messages.size());
                 for (Message message : messages) {
                     ChangeReader.Read read = readOrSetAside(code, queue, message);
                     if (read != null) {
                         String json = new String(message.getBody(), StandardCharsets.UTF_8);
-                        any |= writer.store(agency, read.change(), read.addressee(), json);
+                        received.add(new InboxWriter.Received(read.change(), read.addressee(), json));
                     }
                 }
-                return any;
+                return writer.storeAll(agency, received);
             });
             channel.basicAck(last, true);
             if (Boolean.TRUE.equals(stored)) {

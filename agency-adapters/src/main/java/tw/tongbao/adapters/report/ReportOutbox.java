@@ -1,8 +1,10 @@
 package tw.tongbao.adapters.report;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -12,6 +14,7 @@ import tw.tongbao.core.report.DeliveryReported;
 
 /**
  * The {@code report_outbox} table: reports written with each state change, and operator alerts, waiting for the relay.
+ * Each is serialised once, here; the relay sends the stored JSON as it is.
  */
 @Repository
 public class ReportOutbox {
@@ -32,46 +35,77 @@ public class ReportOutbox {
         insert(REPORT, report.deliveryId(), json.writeValueAsString(report), report.occurredAt());
     }
 
+    /** Queues reports in one statement, in list order; call inside the transaction that made the state changes. */
+    public void appendAll(List<DeliveryReported> reports) {
+        if (reports.isEmpty()) {
+            return;
+        }
+        jdbc.sql("INSERT INTO report_outbox (kind, delivery_id, body, created_at)"
+                        + " SELECT :kind, r.id, CAST(r.body AS jsonb), r.at FROM unnest(CAST(:ids AS uuid[]),"
+                        + " CAST(:bodies AS text[]), CAST(:ats AS timestamptz[])) WITH ORDINALITY AS r(id, body, at, n)"
+                        + " ORDER BY r.n")
+                .param("kind", REPORT)
+                .param("ids", reports.stream().map(DeliveryReported::deliveryId).toArray(UUID[]::new))
+                .param("bodies", reports.stream().map(json::writeValueAsString).toArray(String[]::new))
+                .param(
+                        "ats",
+                        reports.stream().map(r -> at(r.occurredAt()).toString()).toArray(String[]::new))
+                .update();
+    }
+
     /** Queues an alert for operators; inside the transaction that made the state change, if there is one. */
     public void appendAlert(AgencyAlert alert) {
         insert(ALERT, null, json.writeValueAsString(alert), alert.at());
     }
 
-    private void insert(String kind, java.util.UUID deliveryId, String body, Instant at) {
+    private void insert(String kind, UUID deliveryId, String body, Instant at) {
         jdbc.sql("INSERT INTO report_outbox (kind, delivery_id, body, created_at)"
                         + " VALUES (:kind, :id, CAST(:body AS jsonb), :at)")
                 .param("kind", kind)
                 .param("id", deliveryId)
                 .param("body", body)
-                .param("at", Timestamp.from(at != null ? at : Instant.now()))
+                .param("at", Timestamp.from(at(at)))
                 .update();
     }
 
-    /** The oldest waiting messages, in id order. */
+    private static Instant at(Instant at) {
+        return at != null ? at : Instant.now();
+    }
+
+    /** The oldest waiting messages, in id order, as stored. */
     List<Pending> oldest(int limit) {
-        return jdbc.sql("SELECT id, kind, body::text AS body FROM report_outbox ORDER BY id LIMIT :limit")
+        return jdbc.sql("SELECT id, kind, delivery_id, body->>'revision' AS revision, body::text AS body"
+                        + " FROM report_outbox ORDER BY id LIMIT :limit")
                 .param("limit", limit)
-                .query((rs, n) -> pending(rs.getLong("id"), rs.getString("kind"), rs.getString("body")))
+                .query((rs, n) -> pending(
+                        rs.getLong("id"),
+                        rs.getString("kind"),
+                        rs.getString("delivery_id"),
+                        rs.getString("revision"),
+                        rs.getString("body")))
                 .list();
     }
 
-    private Pending pending(long id, String kind, String body) {
+    private Pending pending(long id, String kind, String deliveryId, String revision, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         if (ALERT.equals(kind)) {
+            // Alerts are rare; reading one back is the simplest way to its routing key.
             AgencyAlert alert = json.readValue(body, AgencyAlert.class);
             return new Pending(
                     id,
                     Topology.ALERTS_EXCHANGE,
                     Topology.alertRoutingKey(alert.kind().name(), alert.agency()),
-                    alert,
+                    AgencyAlert.class,
+                    bytes,
                     "alert " + alert.kind() + " of " + alert.agency());
         }
-        DeliveryReported report = json.readValue(body, DeliveryReported.class);
         return new Pending(
                 id,
                 Topology.REPORTS_EXCHANGE,
                 Topology.REPORTS_ROUTING_KEY,
-                report,
-                "report of delivery " + report.deliveryId() + " (revision " + report.revision() + ")");
+                DeliveryReported.class,
+                bytes,
+                "report of delivery " + deliveryId + " (revision " + revision + ")");
     }
 
     /** Forgets messages the broker confirmed, in one statement. */
@@ -84,6 +118,9 @@ public class ReportOutbox {
                 .update();
     }
 
-    /** A waiting message, where it goes, and a short description for logs. */
-    record Pending(long id, String exchange, String routingKey, Object message, String description) {}
+    /**
+     * A waiting message: where it goes, the type the receiver reads it as, its stored JSON (UTF-8), and a short
+     * description for logs.
+     */
+    record Pending(long id, String exchange, String routingKey, Class<?> type, byte[] body, String description) {}
 }

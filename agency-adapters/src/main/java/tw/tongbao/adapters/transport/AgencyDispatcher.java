@@ -27,7 +27,8 @@ import tw.tongbao.core.routing.EntitlementPolicy;
 
 /**
  * Delivers one agency's due deliveries: claims them (head of line per subject), passes each through the agency's
- * guard to its transport, and settles the answer. It has its own threads, so it never slows another agency.
+ * guard to its transport, and hands the answer to its {@link SettlementQueue}. It has its own threads, so it never
+ * slows another agency.
  */
 final class AgencyDispatcher {
 
@@ -46,6 +47,7 @@ final class AgencyDispatcher {
     private final DispatchContext context;
     private final ScheduledExecutorService scheduler;
     private final ThreadPoolExecutor calls;
+    private final SettlementQueue settlements;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private volatile boolean claimsFailing;
 
@@ -60,6 +62,13 @@ final class AgencyDispatcher {
         this.calls = new ThreadPoolExecutor(
                 threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named("call-" + code));
         this.calls.allowCoreThreadTimeOut(true);
+        this.settlements = new SettlementQueue(
+                agency,
+                context.settlement(),
+                context.properties().settlementBatchSize(),
+                this::settled,
+                this::afterSettling,
+                named("settle-" + code));
     }
 
     void start() {
@@ -67,9 +76,16 @@ final class AgencyDispatcher {
         scheduler.scheduleWithFixedDelay(this::tick, 0, poll, TimeUnit.MILLISECONDS);
     }
 
+    /** Stops claiming and calling; tries already finished are still settled (see {@link #awaitStopped}). */
     void stop() {
         scheduler.shutdownNow();
         calls.shutdownNow();
+        settlements.stop();
+    }
+
+    /** Waits for the finished tries to settle, at most until {@code deadlineNanos}, so they are not sent again. */
+    void awaitStopped(long deadlineNanos) {
+        settlements.awaitStopped(deadlineNanos);
     }
 
     /** Looks for due deliveries soon (new ones stored, a slot freed, a wait over). */
@@ -92,7 +108,8 @@ final class AgencyDispatcher {
                 return;
             }
             int slots = Math.min(guard.freeCallSlots(), context.properties().claimBatchSize());
-            if (slots <= 0) {
+            // Tries finish faster than they settle: claim more only once the settling catches up (it wakes us).
+            if (slots <= 0 || settlements.backlog() >= context.properties().settlementBatchSize()) {
                 return;
             }
             Clock clock = context.clock();
@@ -203,22 +220,21 @@ final class AgencyDispatcher {
         } else {
             permit.succeeded(result.durationMillis());
         }
-        try {
-            AdapterDelivery after = context.settlement().settle(agency, delivery, result);
-            observe(result, after);
-            context.relay().wake();
-            if (after != null && after.status().isOpen()) {
-                wakeAt(after.nextAttemptAt());
-            }
-        } catch (RuntimeException e) {
-            log.warn(
-                    "could not record the try of delivery {} for {} (receipt {}); its lease will lapse and it is"
-                            + " tried again: {}",
-                    delivery.deliveryId(),
-                    code,
-                    delivery.receipt(),
-                    e.toString());
+        settlements.add(new DeliverySettlement.Finished(delivery, result));
+        wake();
+    }
+
+    /** On the settling thread: one try is settled ({@code after} is null when its row had moved on). */
+    private void settled(DeliverySettlement.Finished finished, AdapterDelivery after) {
+        observe(finished.result(), after);
+        if (after != null && after.status().isOpen()) {
+            wakeAt(after.nextAttemptAt());
         }
+    }
+
+    /** On the settling thread: reports were written, and subjects may have a next delivery due. */
+    private void afterSettling() {
+        context.relay().wake();
         wake();
     }
 
@@ -235,7 +251,11 @@ final class AgencyDispatcher {
     private void wakeAt(Instant due) {
         Duration wait = Duration.between(context.clock().instant(), due);
         if (wait.compareTo(IN_MEMORY_WAKE_HORIZON) < 0) {
-            scheduler.schedule(this::wake, Math.max(0, wait.toMillis()) + 5, TimeUnit.MILLISECONDS);
+            try {
+                scheduler.schedule(this::wake, Math.max(0, wait.toMillis()) + 5, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // Stopping: the poll of the next start finds it.
+            }
         }
     }
 

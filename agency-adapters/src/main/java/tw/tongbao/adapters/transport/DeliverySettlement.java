@@ -2,8 +2,11 @@ package tw.tongbao.adapters.transport;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -15,10 +18,12 @@ import tw.tongbao.core.answer.AgencyAnswer;
 import tw.tongbao.core.control.AgencyAlert;
 import tw.tongbao.core.delivery.DeliveryStatus;
 import tw.tongbao.core.report.AttemptRecord;
+import tw.tongbao.core.report.DeliveryReported;
 
 /**
- * Records what a try made of a delivery: one row update and one report, in one transaction; a 410 also parks the
- * agency's other open deliveries, disables the agency and alerts operators; a parked delivery alerts them too.
+ * Records what tries made of deliveries: each one's row update and report, many of one agency in one transaction; a
+ * 410 also parks the agency's other open deliveries, disables the agency and alerts operators; a parked delivery
+ * alerts them too.
  */
 @Component
 public class DeliverySettlement {
@@ -47,38 +52,70 @@ public class DeliverySettlement {
         this.clock = clock;
     }
 
+    /**
+     * Applies the results of many tries of one agency in one transaction: one statement locks the rows and reads their
+     * pending cancels, one batch writes the rows, one the reports. Each is written only if its row is still at the
+     * claimed revision; returns each delivery as stored, or null where the row had moved on. A 410 is settled with
+     * {@link #settle} instead.
+     */
+    public List<AdapterDelivery> settleAll(Agency agency, List<Finished> finished) {
+        Instant now = clock.instant();
+        return transactions.execute(tx -> {
+            Map<UUID, DeliveryStore.Settling> locked = store.lockForSettlement(
+                    finished.stream().map(f -> f.claimed().deliveryId()).toList());
+            AdapterDelivery[] stored = new AdapterDelivery[finished.size()];
+            List<Integer> settling = new ArrayList<>(finished.size());
+            List<Outcome> outcomes = new ArrayList<>(finished.size());
+            for (int i = 0; i < finished.size(); i++) {
+                AdapterDelivery claimed = finished.get(i).claimed();
+                DeliveryStore.Settling row = locked.get(claimed.deliveryId());
+                if (row == null || row.revision() != claimed.revision()) {
+                    dropped(claimed);
+                } else {
+                    settling.add(i);
+                    outcomes.add(outcome(agency, claimed, finished.get(i).result(), row.cancelReason(), now));
+                }
+            }
+            boolean[] written =
+                    store.updateAll(outcomes.stream().map(Outcome::change).toList(), now);
+            List<DeliveryReported> writtenReports = new ArrayList<>(outcomes.size());
+            for (int k = 0; k < outcomes.size(); k++) {
+                if (written[k]) {
+                    writtenReports.add(outcomes.get(k).report(now));
+                }
+            }
+            reports.appendAll(writtenReports);
+            for (int k = 0; k < outcomes.size(); k++) {
+                Outcome outcome = outcomes.get(k);
+                if (written[k]) {
+                    recorded(outcome.change().before(), outcome.change().after(), now);
+                    outcome.logLateCancel();
+                    stored[settling.get(k)] = outcome.change().after();
+                } else {
+                    dropped(outcome.change().before());
+                }
+            }
+            return Arrays.asList(stored);
+        });
+    }
+
     /** Applies one try's result; returns the delivery as stored, or null when the row had moved on meanwhile. */
     public AdapterDelivery settle(Agency agency, AdapterDelivery claimed, AttemptResult result) {
         Instant now = clock.instant();
-        AttemptRecord attempt = new AttemptRecord(
-                claimed.attempts() + 1,
-                result.startedAt(),
-                result.durationMillis(),
-                result.httpStatus(),
-                result.responseExcerpt(),
-                result.error());
-        AdapterDelivery answered = answers.apply(claimed, result, attempt, agency.retrySchedule(), now);
         return transactions.execute(tx -> {
-            Optional<String> cancel = store.pendingCancel(claimed.deliveryId());
-            // An operator cancelled it while the try was under way; what the agency already has stays delivered.
-            AdapterDelivery next = cancel.isPresent() && !answered.status().isSuccessful()
-                    ? claimed.cancelled(attempt, cancel.get())
-                    : answered;
+            DeliveryStore.Settling row =
+                    store.lockForSettlement(List.of(claimed.deliveryId())).get(claimed.deliveryId());
+            Outcome outcome = outcome(agency, claimed, result, row == null ? null : row.cancelReason(), now);
+            AdapterDelivery next = outcome.change().after();
             boolean disabled = result.answer() == AgencyAnswer.AGENCY_DISABLED;
             // Locked before the first state change, which takes a subject's head-of-line lock (V3 trigger): no
             // transaction may wait for delivery rows while holding one, or two could deadlock.
             List<AdapterDelivery> open =
                     disabled ? store.openDeliveries(agency.code().value()) : List.of();
-            if (!record(claimed, next, attempt, now)) {
+            if (!record(claimed, next, outcome.attempt(), now)) {
                 return null;
             }
-            if (cancel.isPresent() && next.status().isSuccessful()) {
-                log.info(
-                        "cancel of delivery {} for {} (receipt {}) came too late: the agency has it",
-                        claimed.deliveryId(),
-                        claimed.agency(),
-                        claimed.receipt());
-            }
+            outcome.logLateCancel();
             if (disabled) {
                 String code = agency.code().value();
                 parkAll(open, claimed, now);
@@ -103,14 +140,40 @@ public class DeliverySettlement {
     /** Writes one state change and its report; call inside a transaction. */
     public boolean record(AdapterDelivery before, AdapterDelivery after, AttemptRecord attempt, Instant now) {
         if (!store.update(before, after, now)) {
-            log.info(
-                    "delivery {} for {} (receipt {}) changed meanwhile; result of this try dropped",
-                    before.deliveryId(),
-                    before.agency(),
-                    before.receipt());
+            dropped(before);
             return false;
         }
         reports.append(after.report(now, attempt));
+        recorded(before, after, now);
+        return true;
+    }
+
+    /** What a try made of a delivery: the answer's state, unless an operator cancelled it while the try was under way. */
+    private Outcome outcome(Agency agency, AdapterDelivery claimed, AttemptResult result, String cancel, Instant now) {
+        AttemptRecord attempt = new AttemptRecord(
+                claimed.attempts() + 1,
+                result.startedAt(),
+                result.durationMillis(),
+                result.httpStatus(),
+                result.responseExcerpt(),
+                result.error());
+        AdapterDelivery answered = answers.apply(claimed, result, attempt, agency.retrySchedule(), now);
+        // What the agency already has stays delivered; anything else yields to the cancel.
+        AdapterDelivery next =
+                cancel != null && !answered.status().isSuccessful() ? claimed.cancelled(attempt, cancel) : answered;
+        return new Outcome(new DeliveryStore.StateChange(claimed, next), attempt, cancel != null);
+    }
+
+    private static void dropped(AdapterDelivery before) {
+        log.info(
+                "delivery {} for {} (receipt {}) changed meanwhile; result of this try dropped",
+                before.deliveryId(),
+                before.agency(),
+                before.receipt());
+    }
+
+    /** The alert and log line of a state change just written. */
+    private void recorded(AdapterDelivery before, AdapterDelivery after, Instant now) {
         // A 410 parks every open delivery at once; its one DISABLED alert stands for them all.
         if (after.status() == DeliveryStatus.PARKED && !AnswerPolicy.AGENCY_DISABLED.equals(after.reason())) {
             reports.appendAlert(new AgencyAlert(
@@ -128,7 +191,6 @@ public class DeliverySettlement {
                 after.status(),
                 after.attempts(),
                 after.reason() == null ? "" : ": " + after.reason());
-        return true;
     }
 
     private void parkAll(List<AdapterDelivery> open, AdapterDelivery claimed, Instant now) {
@@ -136,6 +198,28 @@ public class DeliverySettlement {
             // The claimed one was settled above (its revision moved on); the rest are parked as they were locked.
             if (!delivery.deliveryId().equals(claimed.deliveryId())) {
                 record(delivery, delivery.parked(null, AnswerPolicy.AGENCY_DISABLED), null, now);
+            }
+        }
+    }
+
+    /** A try that ended, waiting to be settled. */
+    public record Finished(AdapterDelivery claimed, AttemptResult result) {}
+
+    /** A try's state change, the try, and whether a cancel was pending when it settled. */
+    private record Outcome(DeliveryStore.StateChange change, AttemptRecord attempt, boolean cancelPending) {
+
+        DeliveryReported report(Instant now) {
+            return change.after().report(now, attempt);
+        }
+
+        void logLateCancel() {
+            AdapterDelivery before = change.before();
+            if (cancelPending && change.after().status().isSuccessful()) {
+                log.info(
+                        "cancel of delivery {} for {} (receipt {}) came too late: the agency has it",
+                        before.deliveryId(),
+                        before.agency(),
+                        before.receipt());
             }
         }
     }

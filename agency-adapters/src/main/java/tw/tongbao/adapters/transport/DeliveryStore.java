@@ -5,8 +5,12 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tw.tongbao.core.change.ChangeType;
@@ -27,51 +31,101 @@ public class DeliveryStore {
             + " AND (c.leased_by IS NULL OR c.leased_by IN (SELECT i.instance_id FROM adapter_instance i"
             + " WHERE i.heartbeat_at >= clock_timestamp() - make_interval(secs => :stale))))";
 
+    /**
+     * The order in which a transaction that changes several subjects' rows takes their head-of-line locks (V3
+     * trigger): the inbox's inserts and the settlement's updates both follow it, having first locked the delivery rows
+     * they read (in SQL order, {@link #ROW_ORDER}), so neither can hold a lock the other waits for while waiting for
+     * one the other holds.
+     */
+    private static final Comparator<AdapterDelivery> LOCK_ORDER = Comparator.comparing(AdapterDelivery::subjectRef)
+            .thenComparingLong(AdapterDelivery::sequence)
+            .thenComparing(AdapterDelivery::deliveryId);
+
+    /** The order in which statements that lock several delivery rows lock them. */
+    private static final String ROW_ORDER = " ORDER BY subject_ref, sequence, delivery_id";
+
+    private static final String INSERT = "INSERT INTO adapter_delivery (" + COLUMNS + ", message, received_at,"
+            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?)"
+            + " ON CONFLICT (delivery_id) DO NOTHING";
+
+    private static final String UPDATE = "UPDATE adapter_delivery SET status = ?, attempts = ?, revision = ?,"
+            + " reason = ?, next_attempt_at = ?, attempts_before_retry = ?, lease_until = NULL, leased_by = NULL,"
+            + " cancel_reason = NULL, first_delivered_at = COALESCE(first_delivered_at,"
+            + " CASE WHEN ? = 'DELIVERED' THEN CAST(? AS timestamptz) END), updated_at = ?"
+            + " WHERE delivery_id = ? AND revision = ?";
+
     private final JdbcClient jdbc;
+
+    private final JdbcTemplate batches;
 
     private final double staleSeconds;
 
-    public DeliveryStore(JdbcClient jdbc, tw.tongbao.adapters.AdaptersProperties properties) {
-        this.jdbc = jdbc;
+    public DeliveryStore(JdbcTemplate jdbc, tw.tongbao.adapters.AdaptersProperties properties) {
+        this.jdbc = JdbcClient.create(jdbc);
+        this.batches = jdbc;
         this.staleSeconds = properties.instanceStaleAfter().toMillis() / 1000.0;
     }
 
     /** Stores a newly received delivery with its message; false when it is already here (a redelivery). */
     public boolean insertIfAbsent(AdapterDelivery delivery, String messageJson, Instant now) {
-        return jdbc.sql("INSERT INTO adapter_delivery (" + COLUMNS + ", message, received_at, updated_at)"
-                                + " VALUES (:id, :agency, :ref, :seq, :type, :receipt, :status, :attempts, :revision,"
-                                + " :reason, :next, :base, CAST(:message AS jsonb), :now, :now)"
-                                + " ON CONFLICT (delivery_id) DO NOTHING")
-                        .param("id", delivery.deliveryId())
-                        .param("agency", delivery.agency())
-                        .param("ref", delivery.subjectRef())
-                        .param("seq", delivery.sequence())
-                        .param("type", delivery.changeType().name())
-                        .param("receipt", delivery.receipt())
-                        .param("status", delivery.status().name())
-                        .param("attempts", delivery.attempts())
-                        .param("revision", delivery.revision())
-                        .param("reason", delivery.reason())
-                        .param("next", Timestamp.from(delivery.nextAttemptAt()))
-                        .param("base", delivery.attemptsBeforeRetry())
-                        .param("message", messageJson)
-                        .param("now", Timestamp.from(now))
-                        .update()
-                == 1;
+        return insertAllIfAbsent(List.of(new Arrival(delivery, messageJson)), now)[0];
     }
 
     /**
-     * The other deliveries of the same agency, subject and type, locked, each marked in flight when a dispatcher holds
-     * its lease: the candidates for supersession, and the newer ones that make an arriving delivery stale.
+     * Stores newly received deliveries with their messages in one round trip, in lock order; element i says whether
+     * arrival i was stored (false: it was here already, a redelivery).
      */
-    public List<Sibling> sameSubjectAndType(AdapterDelivery arriving, Instant now) {
-        return jdbc.sql("SELECT " + COLUMNS + ", " + LIVE_LEASE + " AS in_flight"
-                        + " FROM adapter_delivery c WHERE agency = :agency AND subject_ref = :ref"
-                        + " AND change_type = :type AND delivery_id <> :id ORDER BY sequence FOR UPDATE")
-                .param("agency", arriving.agency())
-                .param("ref", arriving.subjectRef())
-                .param("type", arriving.changeType().name())
-                .param("id", arriving.deliveryId())
+    public boolean[] insertAllIfAbsent(List<Arrival> arrivals, Instant now) {
+        if (arrivals.isEmpty()) {
+            return new boolean[0];
+        }
+        Timestamp at = Timestamp.from(now);
+        List<Integer> order = lockOrder(arrivals.stream().map(Arrival::delivery).toList());
+        List<Object[]> rows = new ArrayList<>(order.size());
+        for (int i : order) {
+            AdapterDelivery delivery = arrivals.get(i).delivery();
+            rows.add(new Object[] {
+                delivery.deliveryId(),
+                delivery.agency(),
+                delivery.subjectRef(),
+                delivery.sequence(),
+                delivery.changeType().name(),
+                delivery.receipt(),
+                delivery.status().name(),
+                delivery.attempts(),
+                delivery.revision(),
+                delivery.reason(),
+                Timestamp.from(delivery.nextAttemptAt()),
+                delivery.attemptsBeforeRetry(),
+                arrivals.get(i).messageJson(),
+                at,
+                at
+            });
+        }
+        return inOriginalOrder(order, batches.batchUpdate(INSERT, rows));
+    }
+
+    /**
+     * The other deliveries of the same agency, subject and type as any of {@code arriving}, locked (in one statement,
+     * in {@link #ROW_ORDER}), each marked in flight when a dispatcher holds its lease: the candidates for supersession,
+     * and the newer ones that make an arriving delivery stale. An arriving delivery already stored (a redelivery) is
+     * among them; the caller tells them apart.
+     */
+    public List<Sibling> sameSubjectAndType(List<AdapterDelivery> arriving, Instant now) {
+        if (arriving.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT " + COLUMNS + ", " + LIVE_LEASE + " AS in_flight FROM adapter_delivery c"
+                        + " WHERE agency = :agency AND (subject_ref, change_type) IN"
+                        + " (SELECT * FROM unnest(CAST(:refs AS text[]), CAST(:types AS text[])))"
+                        + ROW_ORDER + " FOR UPDATE")
+                .param("agency", arriving.get(0).agency())
+                .param(
+                        "refs",
+                        arriving.stream().map(AdapterDelivery::subjectRef).toArray(String[]::new))
+                .param(
+                        "types",
+                        arriving.stream().map(d -> d.changeType().name()).toArray(String[]::new))
                 .param("now", Timestamp.from(now))
                 .param("stale", staleSeconds)
                 .query((rs, n) -> new Sibling(map(rs, n), rs.getBoolean("in_flight")))
@@ -167,23 +221,75 @@ public class DeliveryStore {
      * in which case nothing is written.
      */
     public boolean update(AdapterDelivery before, AdapterDelivery after, Instant now) {
-        return jdbc.sql("UPDATE adapter_delivery SET status = :status, attempts = :attempts, revision = :revision,"
-                                + " reason = :reason, next_attempt_at = :next, attempts_before_retry = :base,"
-                                + " lease_until = NULL, leased_by = NULL, cancel_reason = NULL,"
-                                + " first_delivered_at = COALESCE(first_delivered_at,"
-                                + "   CASE WHEN :status = 'DELIVERED' THEN CAST(:now AS timestamptz) END),"
-                                + " updated_at = :now WHERE delivery_id = :id AND revision = :expected")
-                        .param("status", after.status().name())
-                        .param("attempts", after.attempts())
-                        .param("revision", after.revision())
-                        .param("reason", after.reason())
-                        .param("next", Timestamp.from(after.nextAttemptAt()))
-                        .param("base", after.attemptsBeforeRetry())
-                        .param("now", Timestamp.from(now))
-                        .param("id", before.deliveryId())
-                        .param("expected", before.revision())
-                        .update()
-                == 1;
+        return updateAll(List.of(new StateChange(before, after)), now)[0];
+    }
+
+    /**
+     * Writes state changes in one round trip, in lock order, each only if its row is still at the revision it was
+     * made from; element i says whether change i was written.
+     */
+    public boolean[] updateAll(List<StateChange> changes, Instant now) {
+        if (changes.isEmpty()) {
+            return new boolean[0];
+        }
+        Timestamp at = Timestamp.from(now);
+        List<Integer> order =
+                lockOrder(changes.stream().map(StateChange::before).toList());
+        List<Object[]> rows = new ArrayList<>(order.size());
+        for (int i : order) {
+            AdapterDelivery before = changes.get(i).before();
+            AdapterDelivery after = changes.get(i).after();
+            rows.add(new Object[] {
+                after.status().name(),
+                after.attempts(),
+                after.revision(),
+                after.reason(),
+                Timestamp.from(after.nextAttemptAt()),
+                after.attemptsBeforeRetry(),
+                after.status().name(),
+                at,
+                at,
+                before.deliveryId(),
+                before.revision()
+            });
+        }
+        return inOriginalOrder(order, batches.batchUpdate(UPDATE, rows));
+    }
+
+    /**
+     * Locks the given deliveries (in one statement, in {@link #ROW_ORDER}) and reads what a settlement must check:
+     * each one's revision and the cancel an operator asked for while its try was under way. Deliveries no longer held
+     * here are absent.
+     */
+    public Map<UUID, Settling> lockForSettlement(List<UUID> deliveryIds) {
+        Map<UUID, Settling> locked = new HashMap<>();
+        jdbc.sql("SELECT delivery_id, revision, cancel_reason FROM adapter_delivery WHERE delivery_id = ANY(:ids)"
+                        + ROW_ORDER + " FOR UPDATE")
+                .param("ids", deliveryIds.toArray(UUID[]::new))
+                .query(rs -> {
+                    locked.put(
+                            rs.getObject("delivery_id", UUID.class),
+                            new Settling(rs.getLong("revision"), rs.getString("cancel_reason")));
+                });
+        return locked;
+    }
+
+    /** The indexes of {@code deliveries} in lock order. */
+    private static List<Integer> lockOrder(List<AdapterDelivery> deliveries) {
+        List<Integer> order = new ArrayList<>(deliveries.size());
+        for (int i = 0; i < deliveries.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparing(deliveries::get, LOCK_ORDER));
+        return order;
+    }
+
+    private static boolean[] inOriginalOrder(List<Integer> order, int[] counts) {
+        boolean[] done = new boolean[order.size()];
+        for (int k = 0; k < counts.length; k++) {
+            done[order.get(k)] = counts[k] == 1;
+        }
+        return done;
     }
 
     /** Every open delivery of one agency, locked. */
@@ -223,15 +329,6 @@ public class DeliveryStore {
                         .param("revision", delivery.revision())
                         .update()
                 == 1;
-    }
-
-    /** The cancel an operator asked for while the delivery's try was under way, if any; locks the row. */
-    public java.util.Optional<String> pendingCancel(UUID deliveryId) {
-        return jdbc.sql("SELECT cancel_reason FROM adapter_delivery WHERE delivery_id = :id FOR UPDATE")
-                .param("id", deliveryId)
-                .query((rs, n) -> java.util.Optional.ofNullable(rs.getString("cancel_reason")))
-                .optional()
-                .flatMap(reason -> reason);
     }
 
     /**
@@ -298,6 +395,20 @@ public class DeliveryStore {
 
     /** Another delivery of the same agency, subject and type; in flight while a dispatcher holds it. */
     public record Sibling(AdapterDelivery delivery, boolean inFlight) {}
+
+    /** A delivery just received, with the message it came in. */
+    public record Arrival(AdapterDelivery delivery, String messageJson) {}
+
+    /** A state change: the delivery as it was read, and as it is to be written. */
+    public record StateChange(AdapterDelivery before, AdapterDelivery after) {}
+
+    /**
+     * A locked delivery about to be settled.
+     *
+     * @param revision its revision now
+     * @param cancelReason the cancel an operator asked for while its try was under way, or null
+     */
+    public record Settling(long revision, String cancelReason) {}
 
     /**
      * A claimed delivery with the message it came in.

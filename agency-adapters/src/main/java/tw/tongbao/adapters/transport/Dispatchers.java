@@ -1,6 +1,7 @@
 package tw.tongbao.adapters.transport;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,9 @@ import tw.tongbao.core.agency.Protocol;
 /** One {@link AgencyDispatcher} per registry agency, each with the transport for its protocol. */
 @Component
 public class Dispatchers implements SmartLifecycle {
+
+    /** How long a stop waits, for all agencies together, for tries already finished to be settled. */
+    private static final Duration SETTLE_ON_STOP = Duration.ofSeconds(5);
 
     private final Map<String, AgencyDispatcher> byCode = new LinkedHashMap<>();
     private volatile boolean running;
@@ -68,6 +72,8 @@ public class Dispatchers implements SmartLifecycle {
     public void stop() {
         running = false;
         byCode.values().forEach(AgencyDispatcher::stop);
+        long deadline = System.nanoTime() + SETTLE_ON_STOP.toNanos();
+        byCode.values().forEach(dispatcher -> dispatcher.awaitStopped(deadline));
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tw.tongbao.adapters.AdaptersProperties;
 import tw.tongbao.core.change.ChangeType;
@@ -60,7 +61,7 @@ class DeliveryClaimIntegrationTests {
         dataSource.setMaximumPoolSize(2);
         Flyway.configure().dataSource(dataSource).load().migrate();
         jdbc = JdbcClient.create(dataSource);
-        store = new DeliveryStore(jdbc, AdaptersProperties.defaults());
+        store = new DeliveryStore(new JdbcTemplate(dataSource), AdaptersProperties.defaults());
         jdbc.sql("INSERT INTO adapter_instance (instance_id, host, started_at, heartbeat_at)"
                         + " VALUES (:id, 'test', now(), now() + interval '1 hour')")
                 .param("id", INSTANCE)

@@ -1,0 +1,235 @@
+package tw.tongbao.adapters.inbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tw.tongbao.adapters.transport.AttemptResult;
+import tw.tongbao.adapters.transport.DeliverySettlement;
+import tw.tongbao.adapters.transport.DeliveryStore;
+import tw.tongbao.adapters.transport.EngineDatabase;
+import tw.tongbao.core.answer.AgencyAnswer;
+import tw.tongbao.core.change.ChangeType;
+import tw.tongbao.core.envelope.ChangeFiled;
+import tw.tongbao.core.fixtures.Changes;
+
+/**
+ * The inbox stores a batch with one statement per step against real PostgreSQL, and the batch ends as storing its
+ * messages one after another would: supersession within the batch and against stored rows, redeliveries ignored.
+ */
+class InboxWriterIntegrationTests {
+
+    private static final String AGENCY = EngineDatabase.AGENCY.code().value();
+
+    private static EngineDatabase db;
+    private static InboxWriter writer;
+
+    @BeforeAll
+    static void migrate() {
+        db = EngineDatabase.create("inbox");
+        writer = new InboxWriter(db.store, db.settlement, db.control, db.transactions, Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void drop() {
+        db.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        db.empty();
+    }
+
+    @Test
+    void aNewerChangeInTheSameBatchSupersedesTheOlderWhicheverComesFirst() {
+        ChangeFiled older = change("alice", 1, ChangeType.ADDRESS_CHANGE);
+        ChangeFiled newer = change("alice", 2, ChangeType.ADDRESS_CHANGE);
+        ChangeFiled otherType = change("alice", 3, ChangeType.NAME_CHANGE);
+        ChangeFiled laterOlder = change("bob", 4, ChangeType.ADDRESS_CHANGE);
+        ChangeFiled earlierNewer = change("bob", 5, ChangeType.ADDRESS_CHANGE);
+
+        assertThat(writer.storeAll(EngineDatabase.AGENCY, received(older, newer, otherType, earlierNewer, laterOlder)))
+                .isTrue();
+
+        assertThat(status(older)).isEqualTo("SUPERSEDED");
+        assertThat(status(newer)).isEqualTo("PENDING");
+        assertThat(status(otherType)).isEqualTo("PENDING");
+        assertThat(status(laterOlder)).isEqualTo("SUPERSEDED");
+        assertThat(status(earlierNewer)).isEqualTo("PENDING");
+        assertThat(reportsOf(older)).containsExactly("SUPERSEDED@1");
+        assertThat(reportsOf(laterOlder)).containsExactly("SUPERSEDED@1");
+    }
+
+    @Test
+    void aRedeliveryInTheSameOrALaterBatchIsStoredOnce() {
+        ChangeFiled change = change("carol", 1, ChangeType.ADDRESS_CHANGE);
+
+        assertThat(writer.storeAll(EngineDatabase.AGENCY, received(change, change)))
+                .isTrue();
+        assertThat(writer.storeAll(EngineDatabase.AGENCY, received(change))).isFalse();
+
+        assertThat(db.jdbc
+                        .sql("SELECT count(*) FROM adapter_delivery")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1L);
+        assertThat(status(change)).isEqualTo("PENDING");
+    }
+
+    @Test
+    void aDeliveryInFlightIsNotSupersededByANewerArrival() {
+        ChangeFiled sent = change("dave", 1, ChangeType.ADDRESS_CHANGE);
+        writer.storeAll(EngineDatabase.AGENCY, received(sent));
+        Instant now = Instant.now();
+        UUID instance = UUID.randomUUID();
+        db.jdbc
+                .sql("INSERT INTO adapter_instance (instance_id, host, started_at, heartbeat_at)"
+                        + " VALUES (:id, 'test', now(), now())")
+                .param("id", instance)
+                .update();
+        assertThat(db.store.claim(AGENCY, 1, now, now.plusSeconds(120), instance))
+                .hasSize(1);
+
+        writer.storeAll(EngineDatabase.AGENCY, received(change("dave", 2, ChangeType.ADDRESS_CHANGE)));
+
+        assertThat(status(sent)).isEqualTo("PENDING");
+    }
+
+    @Test
+    void aBatchEndsAsStoringItsMessagesOneByOneWould() {
+        List<ChangeFiled> changes = new ArrayList<>();
+        Random random = new Random(7);
+        ChangeType[] types = {ChangeType.ADDRESS_CHANGE, ChangeType.NAME_CHANGE};
+        for (int i = 0; i < 40; i++) {
+            ChangeFiled change = change("s" + random.nextInt(4), 1 + random.nextInt(30), types[random.nextInt(2)]);
+            changes.add(change);
+            if (random.nextInt(5) == 0) {
+                changes.add(change);
+            }
+        }
+        List<InboxWriter.Received> all = received(changes.toArray(ChangeFiled[]::new));
+
+        for (int from = 0; from < all.size(); from += 16) {
+            writer.storeAll(EngineDatabase.AGENCY, all.subList(from, Math.min(all.size(), from + 16)));
+        }
+        Map<UUID, String> batched = outcome();
+        db.empty();
+        for (InboxWriter.Received one : all) {
+            writer.store(EngineDatabase.AGENCY, one.change(), one.addressee(), one.messageJson());
+        }
+
+        assertThat(batched).isEqualTo(outcome()).isNotEmpty();
+        assertThat(batched.values()).anyMatch(row -> row.startsWith("SUPERSEDED"));
+    }
+
+    @Test
+    void storingBatchesWhileTheSameSubjectsSettleInBatchesNeverDeadlocks() throws Exception {
+        UUID instance = UUID.randomUUID();
+        db.jdbc
+                .sql("INSERT INTO adapter_instance (instance_id, host, started_at, heartbeat_at)"
+                        + " VALUES (:id, 'test', now(), now() + interval '1 hour')")
+                .param("id", instance)
+                .update();
+        ChangeType[] types = {ChangeType.ADDRESS_CHANGE, ChangeType.NAME_CHANGE, ChangeType.CONTACT_CHANGE};
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(4).toNanos();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger settled = new java.util.concurrent.atomic.AtomicInteger();
+        Thread inbox = new Thread(() -> {
+            Random random = new Random(11);
+            long sequence = 0;
+            while (System.nanoTime() < deadline && failures.isEmpty()) {
+                List<ChangeFiled> batch = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    batch.add(change("x" + random.nextInt(8), ++sequence, types[random.nextInt(3)]));
+                }
+                try {
+                    writer.storeAll(EngineDatabase.AGENCY, received(batch.toArray(ChangeFiled[]::new)));
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }
+        });
+        Thread settling = new Thread(() -> {
+            while (System.nanoTime() < deadline && failures.isEmpty()) {
+                Instant now = Instant.now();
+                try {
+                    List<DeliverySettlement.Finished> finished = new ArrayList<>();
+                    for (DeliveryStore.Claim claim : db.store.claim(AGENCY, 16, now, now.plusSeconds(60), instance)) {
+                        finished.add(new DeliverySettlement.Finished(
+                                claim.delivery(),
+                                new AttemptResult(AgencyAnswer.DELIVERED, now, 3, 200, null, null, null)));
+                    }
+                    if (!finished.isEmpty()) {
+                        settled.addAndGet(db.settlement
+                                .settleAll(EngineDatabase.AGENCY, finished)
+                                .size());
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }
+        });
+        inbox.start();
+        settling.start();
+        inbox.join();
+        settling.join();
+
+        assertThat(failures).isEmpty();
+        assertThat(settled.get()).isGreaterThan(16);
+    }
+
+    /** Every delivery's status, revision and reports. */
+    private static Map<UUID, String> outcome() {
+        Map<UUID, String> rows = new TreeMap<>();
+        db.jdbc
+                .sql("SELECT delivery_id, status, revision, (SELECT string_agg(body->>'status' || '@'"
+                        + " || (body->>'revision'), ',' ORDER BY id) FROM report_outbox r"
+                        + " WHERE r.delivery_id = d.delivery_id) AS reports FROM adapter_delivery d")
+                .query(rs -> {
+                    rows.put(
+                            rs.getObject("delivery_id", UUID.class),
+                            rs.getString("status") + "@" + rs.getLong("revision") + " " + rs.getString("reports"));
+                });
+        return rows;
+    }
+
+    private static ChangeFiled change(String subject, long sequence, ChangeType type) {
+        return Changes.filed(type, subject, sequence, Map.of(), AGENCY);
+    }
+
+    private static List<InboxWriter.Received> received(ChangeFiled... changes) {
+        List<InboxWriter.Received> received = new ArrayList<>();
+        for (ChangeFiled change : changes) {
+            received.add(new InboxWriter.Received(
+                    change, change.addresseeFor(AGENCY).orElseThrow(), db.json.writeValueAsString(change)));
+        }
+        return received;
+    }
+
+    private static String status(ChangeFiled change) {
+        return db.jdbc
+                .sql("SELECT status FROM adapter_delivery WHERE delivery_id = :id")
+                .param("id", change.addresseeFor(AGENCY).orElseThrow().deliveryId())
+                .query(String.class)
+                .single();
+    }
+
+    private static List<String> reportsOf(ChangeFiled change) {
+        return db.jdbc
+                .sql("SELECT (body->>'status') || '@' || (body->>'revision') FROM report_outbox"
+                        + " WHERE delivery_id = :id ORDER BY id")
+                .param("id", change.addresseeFor(AGENCY).orElseThrow().deliveryId())
+                .query(String.class)
+                .list();
+    }
+}

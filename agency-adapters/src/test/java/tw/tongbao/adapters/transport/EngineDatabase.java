@@ -1,0 +1,148 @@
+package tw.tongbao.adapters.transport;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+import tw.tongbao.adapters.AdaptersProperties;
+import tw.tongbao.adapters.report.ReportOutbox;
+import tw.tongbao.adapters.resilience.AgencyControl;
+import tw.tongbao.adapters.resilience.AgencyState;
+import tw.tongbao.adapters.resilience.AgencyStates;
+import tw.tongbao.core.agency.Agency;
+import tw.tongbao.core.agency.AgencyCode;
+import tw.tongbao.core.agency.AgencyRegistry;
+import tw.tongbao.core.agency.Basis;
+import tw.tongbao.core.agency.Protocol;
+import tw.tongbao.core.change.ChangeType;
+import tw.tongbao.core.report.AttemptRecord;
+import tw.tongbao.core.testing.TestDatabase;
+
+/**
+ * The delivery engine's storage without Spring: a fresh migrated database, its store, report outbox and settlement,
+ * for tests of what they write to real PostgreSQL.
+ */
+public final class EngineDatabase implements AutoCloseable {
+
+    /** The agency the tests deliver to: every change type, the contract's retry schedule. */
+    public static final Agency AGENCY = agency("NHIA");
+
+    private final TestDatabase database;
+    private final HikariDataSource dataSource;
+
+    public final JdbcClient jdbc;
+    public final JsonMapper json = JsonMapper.builder().build();
+    public final TransactionTemplate transactions;
+    public final DeliveryStore store;
+    public final ReportOutbox reports;
+    public final AgencyControl control;
+    public final DeliverySettlement settlement;
+
+    private EngineDatabase(String prefix) {
+        database = TestDatabase.create(prefix);
+        dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(database.jdbcUrl());
+        dataSource.setUsername(database.username());
+        dataSource.setPassword(database.password());
+        dataSource.setMaximumPoolSize(4);
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        JdbcTemplate template = new JdbcTemplate(dataSource);
+        jdbc = JdbcClient.create(template);
+        transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        AdaptersProperties properties = AdaptersProperties.defaults();
+        store = new DeliveryStore(template, properties);
+        reports = new ReportOutbox(jdbc, json);
+        control = new AgencyControl(
+                new InMemoryStates(), new AgencyRegistry(List.of(AGENCY)), Clock.systemUTC(), properties);
+        AnswerPolicy answers =
+                new AnswerPolicy(new RetryPolicy(0.2, Duration.ofHours(1), RandomGenerator.getDefault()));
+        settlement = new DeliverySettlement(store, reports, control, answers, transactions, Clock.systemUTC());
+    }
+
+    /** A fresh database whose name starts with {@code prefix}. */
+    public static EngineDatabase create(String prefix) {
+        return new EngineDatabase(prefix);
+    }
+
+    /** Empties every table the engine writes. */
+    public void empty() {
+        jdbc.sql("TRUNCATE adapter_delivery, adapter_head, report_outbox, adapter_instance")
+                .update();
+    }
+
+    /** Stores a pending delivery of {@link #AGENCY}, due now. */
+    public AdapterDelivery arrive(String subject, long sequence, ChangeType type) {
+        AdapterDelivery received = AdapterDelivery.received(
+                UUID.randomUUID(),
+                AGENCY.code().value(),
+                subject,
+                sequence,
+                type,
+                "R-" + subject + "-" + sequence,
+                Instant.now().minusSeconds(1));
+        store.insertIfAbsent(received, "{}", Instant.now());
+        return received;
+    }
+
+    /** One try's record, numbered after the tries the delivery has had. */
+    public static AttemptRecord attempt(AdapterDelivery delivery) {
+        return new AttemptRecord(delivery.attempts() + 1, Instant.now(), 5, 503, null, null);
+    }
+
+    /** An agency taking every change type, with the contract's retry schedule. */
+    public static Agency agency(String code) {
+        return new Agency(
+                new AgencyCode(code),
+                Map.of("en", code),
+                Protocol.REST_JSON,
+                URI.create("http://localhost:1/" + code),
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                null,
+                Basis.LAW,
+                "law",
+                Set.of(ChangeType.values()),
+                Set.of("address"),
+                0,
+                0,
+                null,
+                null,
+                null,
+                0,
+                null);
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        database.close();
+    }
+
+    /** Agency states kept in memory: this database's agency is never paused unless a test says so. */
+    private static final class InMemoryStates implements AgencyStates {
+        private final Map<String, AgencyState> rows = new ConcurrentHashMap<>();
+
+        @Override
+        public Optional<AgencyState> find(String agency) {
+            return Optional.ofNullable(rows.get(agency));
+        }
+
+        @Override
+        public void save(AgencyState state) {
+            rows.put(state.agency(), state);
+        }
+    }
+}
