@@ -183,6 +183,10 @@ class GatewayIntegrationTests {
 
         assertThat(second.statusCode()).isEqualTo(first.statusCode()).isEqualTo(202);
         assertThat(second.body()).isEqualTo(first.body());
+        assertThat(first.headers().firstValue("Content-Type")).hasValue("application/json");
+        String stored = jdbc.queryForObject(
+                "select response::text from change where receipt = ?", String.class, receiptOf(first));
+        assertThat(json.readTree(first.body())).isEqualTo(json.readTree(stored));
         assertThat(second.headers().firstValue("Location"))
                 .isEqualTo(first.headers().firstValue("Location"));
         assertThat(changesOf(citizen)).isEqualTo(1);

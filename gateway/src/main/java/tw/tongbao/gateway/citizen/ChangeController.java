@@ -36,16 +36,18 @@ class ChangeController implements CitizenApi {
 
     @Override
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<ChangeView> file(
+    public ResponseEntity<byte[]> file(
             Filer filer,
             @RequestHeader(name = IdempotencyKey.HEADER, required = false) String idempotencyKey,
             HttpServletRequest request)
             throws IOException {
         IdempotencyKey key = new IdempotencyKey(idempotencyKey);
-        ChangeView change = intake.accept(filer, key, readBody(request));
+        ChangeAnswer answer = intake.accept(filer, key, readBody(request));
+        // The view's JSON as already written for the replay column: the same bytes, not a second serialisation.
         return ResponseEntity.accepted()
-                .location(URI.create("/api/v1/changes/" + change.receipt()))
-                .body(change);
+                .location(URI.create("/api/v1/changes/" + answer.view().receipt()))
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(answer.json());
     }
 
     @Override

@@ -39,7 +39,7 @@ class ChangeFiling {
      *
      * @throws FilingUnavailable when too many filings are waiting or the gateway is stopping
      */
-    ChangeView file(Filer filer, ChangeRequest request, IdempotencyKey key, String requestHash) {
+    ChangeAnswer file(Filer filer, ChangeRequest request, IdempotencyKey key, String requestHash) {
         List<Agency> agencies = recipients.recipients(request.type(), request.chosenAgencies());
         List<Addressee> addressees = new ArrayList<>(agencies.size());
         for (Agency agency : agencies) {

@@ -27,17 +27,20 @@ class ChangeIntake {
     private final ChangeFiling filing;
     private final ChangeQueries queries;
     private final ObjectReader strictJson;
+    private final JsonMapper json;
 
     ChangeIntake(ChangeRequestReader reader, ChangeFiling filing, ChangeQueries queries, JsonMapper json) {
         this.reader = reader;
         this.filing = filing;
         this.queries = queries;
+        this.json = json;
         this.strictJson = json.reader()
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .with(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
-    ChangeView accept(Filer filer, IdempotencyKey key, byte[] body) {
+    /** The answer to the request: the change and its JSON, the body to send. */
+    ChangeAnswer accept(Filer filer, IdempotencyKey key, byte[] body) {
         JsonNode tree = parse(body);
         String hash = RequestFingerprint.of(tree);
         ChangeRequest request;
@@ -62,7 +65,7 @@ class ChangeIntake {
         }
     }
 
-    private Optional<ChangeView> replay(Filer filer, IdempotencyKey key, String hash) {
+    private Optional<ChangeAnswer> replay(Filer filer, IdempotencyKey key, String hash) {
         return queries.findAnswer(filer.id(), key).map(answer -> {
             if (!answer.requestHash().equals(hash)) {
                 throw new IdempotencyKeyReused();
@@ -70,7 +73,7 @@ class ChangeIntake {
             log.debug(
                     "replaying change {} for a repeated Idempotency-Key",
                     answer.response().receipt());
-            return answer.response();
+            return ChangeAnswer.of(answer.response(), json);
         });
     }
 

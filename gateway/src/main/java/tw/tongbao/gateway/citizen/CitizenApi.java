@@ -60,7 +60,8 @@ interface CitizenApi {
     @ApiResponse(
             responseCode = "202",
             description = "Accepted; the change as GET shows it",
-            headers = @Header(name = "Location", description = "/api/v1/changes/{receipt}"))
+            headers = @Header(name = "Location", description = "/api/v1/changes/{receipt}"),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ChangeView.class)))
     @ApiResponse(
             responseCode = "400",
             description = "Not JSON, or no valid Idempotency-Key",
@@ -91,7 +92,7 @@ interface CitizenApi {
                     + " seconds with the same Idempotency-Key, which files the change at most once.",
             headers = @Header(name = "Retry-After", description = "Seconds to wait"),
             content = @Content(mediaType = ApiDocs.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
-    ResponseEntity<ChangeView> file(
+    ResponseEntity<byte[]> file(
             @Parameter(hidden = true) Filer filer,
             @Parameter(hidden = true) String idempotencyKey,
             HttpServletRequest request)

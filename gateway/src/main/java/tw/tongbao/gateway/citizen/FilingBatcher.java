@@ -59,7 +59,7 @@ class FilingBatcher implements SmartLifecycle {
      * @throws KeyAlreadyFiled when the filer's key is already filed
      * @throws FilingUnavailable when too many filings are waiting or the gateway is stopping
      */
-    ChangeView file(PreparedFiling filing) {
+    ChangeAnswer file(PreparedFiling filing) {
         Pending pending = new Pending(filing, new CompletableFuture<>());
         queue(pending);
         try {
@@ -129,7 +129,7 @@ class FilingBatcher implements SmartLifecycle {
         if (batch.isEmpty()) {
             return Optional.empty();
         }
-        List<Optional<ChangeView>> answers;
+        List<Optional<ChangeAnswer>> answers;
         try {
             answers = transaction.execute(
                     status -> writer.fileAll(batch.stream().map(Pending::filing).toList()));
@@ -158,9 +158,9 @@ class FilingBatcher implements SmartLifecycle {
         }
         for (int i = 0; i < batch.size(); i++) {
             Pending pending = batch.get(i);
-            Optional<ChangeView> answer = answers.get(i);
+            Optional<ChangeAnswer> answer = answers.get(i);
             if (answer.isPresent()) {
-                logFiled(pending.filing(), answer.get());
+                logFiled(pending.filing(), answer.get().view());
                 pending.answer().complete(answer.get());
             } else {
                 pending.answer().completeExceptionally(new KeyAlreadyFiled());
@@ -264,7 +264,7 @@ class FilingBatcher implements SmartLifecycle {
     }
 
     /** A queued filing and the answer its request thread waits for. */
-    private record Pending(PreparedFiling filing, CompletableFuture<ChangeView> answer) {}
+    private record Pending(PreparedFiling filing, CompletableFuture<ChangeAnswer> answer) {}
 
     /** One writer thread and the filings queued for it. */
     private record Lane(BlockingQueue<Pending> queue, Thread thread) {}

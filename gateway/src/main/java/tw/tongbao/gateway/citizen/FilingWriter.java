@@ -49,7 +49,7 @@ class FilingWriter {
      * filing whose key an earlier change (committed, or before it in this batch) already holds.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    List<Optional<ChangeView>> fileAll(List<PreparedFiling> filings) {
+    List<Optional<ChangeAnswer>> fileAll(List<PreparedFiling> filings) {
         Set<FilerKey> taken = filedKeys(filings);
         List<PreparedFiling> fresh = new ArrayList<>(filings.size());
         for (PreparedFiling filing : filings) {
@@ -57,7 +57,7 @@ class FilingWriter {
                 fresh.add(filing);
             }
         }
-        Map<PreparedFiling, ChangeView> answers = new IdentityHashMap<>();
+        Map<PreparedFiling, ChangeAnswer> answers = new IdentityHashMap<>();
         if (!fresh.isEmpty()) {
             Map<String, Long> next = reserveSequences(fresh);
             Map<String, String> names = latestNames(next.keySet());
@@ -70,7 +70,10 @@ class FilingWriter {
                     names.put(filing.subject(), filing.newName());
                 }
                 Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-                filed.add(new Filed(filing, filing.view(sequence, now), filing.filed(sequence, subjectName, now)));
+                ChangeView view = filing.view(sequence, now);
+                // Written once: stored for replays and, as the same bytes, sent as this request's answer.
+                String viewJson = json.writeValueAsString(view);
+                filed.add(new Filed(filing, view, viewJson, filing.filed(sequence, subjectName, now)));
             }
             insertChanges(filed);
             insertDeliveries(filed);
@@ -78,7 +81,7 @@ class FilingWriter {
                     .map(Filed::message)
                     .filter(message -> !message.addressees().isEmpty())
                     .toList());
-            filed.forEach(f -> answers.put(f.filing(), f.view()));
+            filed.forEach(f -> answers.put(f.filing(), ChangeAnswer.of(f.view(), f.viewJson())));
         }
         return filings.stream()
                 .map(filing -> Optional.ofNullable(answers.get(filing)))
@@ -155,7 +158,7 @@ class FilingWriter {
                 column(filed, f -> f.filing().dataJson()),
                 column(filed, f -> f.filing().key().value()),
                 column(filed, f -> f.filing().requestHash()),
-                column(filed, f -> json.writeValueAsString(f.view())));
+                column(filed, Filed::viewJson));
     }
 
     /** One pending delivery per recipient, and the first step of its timeline. */
@@ -206,6 +209,6 @@ class FilingWriter {
         }
     }
 
-    /** A filing with its number and name worked out: the answer and the outbox message. */
-    private record Filed(PreparedFiling filing, ChangeView view, ChangeFiled message) {}
+    /** A filing with its number and name worked out: the answer, as JSON too, and the outbox message. */
+    private record Filed(PreparedFiling filing, ChangeView view, String viewJson, ChangeFiled message) {}
 }

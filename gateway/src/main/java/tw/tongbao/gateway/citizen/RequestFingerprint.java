@@ -1,25 +1,36 @@
 package tw.tongbao.gateway.citizen;
 
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.TreeMap;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The SHA-256 of a request body in canonical form (object keys sorted, no whitespace), so a retry that only
- * reorders keys or reformats still counts as the same body.
+ * reorders keys or reformats still counts as the same body. The canonical form must never change: stored changes
+ * hold fingerprints of it, and a repeated key is answered only if the body's fingerprint matches.
  */
 final class RequestFingerprint {
+
+    /**
+     * Writes the whole canonical form with one generator of the same kind (character-based, default features) that
+     * {@code JsonNode.toString()} uses, so names and strings are escaped exactly as when each was written on its own.
+     */
+    private static final JsonFactory JSON = new JsonFactory();
 
     private RequestFingerprint() {}
 
     /** 64 hex characters. */
     static String of(JsonNode body) {
-        StringBuilder canonical = new StringBuilder();
-        write(body, canonical);
+        StringWriter canonical = new StringWriter(256);
+        try (JsonGenerator out = JSON.createGenerator(canonical)) {
+            write(body, out);
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
@@ -29,38 +40,27 @@ final class RequestFingerprint {
         }
     }
 
-    private static void write(JsonNode node, StringBuilder out) {
+    private static void write(JsonNode node, JsonGenerator out) {
         if (node.isObject()) {
-            Map<String, JsonNode> sorted = new TreeMap<>();
-            node.properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
-            out.append('{');
-            boolean first = true;
-            for (Map.Entry<String, JsonNode> entry : sorted.entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                out.append(quoted(entry.getKey())).append(':');
-                write(entry.getValue(), out);
+            String[] names = node.propertyNames().toArray(String[]::new);
+            Arrays.sort(names);
+            out.writeStartObject();
+            for (String name : names) {
+                out.writeName(name);
+                write(node.get(name), out);
             }
-            out.append('}');
+            out.writeEndObject();
         } else if (node.isArray()) {
-            out.append('[');
-            boolean first = true;
+            out.writeStartArray();
             for (JsonNode element : node.values()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
                 write(element, out);
             }
-            out.append(']');
+            out.writeEndArray();
+        } else if (node.isString()) {
+            out.writeString(node.stringValue());
         } else {
-            out.append(node.toString());
+            // Numbers, booleans, null: as the node writes itself, which is what the canonical form always held.
+            out.writeRawValue(node.toString());
         }
-    }
-
-    private static String quoted(String key) {
-        return tools.jackson.databind.node.StringNode.valueOf(key).toString();
     }
 }

@@ -12,6 +12,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -123,17 +124,41 @@ class ChangeControllerTests {
         int padding = size - json.writeValueAsBytes(change).length;
         // Whitespace pads the body without changing what it says, so the only difference is its size.
         String body = json.writeValueAsString(change) + " ".repeat(padding);
-        when(filing.file(any(), any(), any(), any()))
-                .thenReturn(new ChangeView(
-                        "TB-7F3K9QXZ2MAB",
-                        ChangeType.ADDRESS_CHANGE,
-                        ChangeStatus.IN_PROGRESS,
-                        Instant.parse("2026-11-26T01:00:00Z"),
-                        1,
-                        List.of()));
+        when(filing.file(any(), any(), any(), any())).thenReturn(ChangeAnswer.of(answer("TB-7F3K9QXZ2MAB"), json));
 
         mvc.perform(filing(body))
                 .andExpect("accepted".equals(verdict) ? status().isAccepted() : status().isContentTooLarge());
+    }
+
+    @Test
+    void sendsTheAnswersStoredJsonAsTheBodyByteForByte() throws Exception {
+        // Not what the web layer would write for the view: proves the body is the stored JSON, not a second one.
+        byte[] stored =
+                "{\"receipt\":\"TB-7F3K9QXZ2MAB\",\"sequence\":1, \"note\":\"臺\"}".getBytes(StandardCharsets.UTF_8);
+        when(filing.file(any(), any(), any(), any())).thenReturn(new ChangeAnswer(answer("TB-7F3K9QXZ2MAB"), stored));
+        String body = json.writeValueAsString(Changes.addressChange(FILER, "2026-12-01"));
+
+        mvc.perform(filing(body))
+                .andExpect(status().isAccepted())
+                .andExpect(header().string("Location", "/api/v1/changes/TB-7F3K9QXZ2MAB"))
+                .andExpect(content().contentType(MediaType.APPLICATION_JSON))
+                .andExpect(content().bytes(stored));
+    }
+
+    @Test
+    void answersAReplayWithTheJsonTheWebLayerWouldWrite() throws Exception {
+        Map<String, Object> change = Changes.addressChange(FILER, "2026-12-01");
+        String body = json.writeValueAsString(change);
+        ChangeView first = answer("TB-7F3K9QXZ2MAB");
+        when(filing.file(any(), any(), any(), any())).thenThrow(new KeyAlreadyFiled());
+        when(queries.findAnswer(any(), any()))
+                .thenReturn(
+                        Optional.of(new ChangeQueries.StoredAnswer(RequestFingerprint.of(json.readTree(body)), first)));
+
+        mvc.perform(filing(body))
+                .andExpect(status().isAccepted())
+                .andExpect(content().contentType(MediaType.APPLICATION_JSON))
+                .andExpect(content().bytes(json.writeValueAsBytes(first)));
     }
 
     @Test
@@ -153,7 +178,7 @@ class ChangeControllerTests {
                 Instant.parse("2026-11-26T01:00:00Z"),
                 1,
                 List.of());
-        when(filing.file(any(), any(), any(), any())).thenReturn(filed);
+        when(filing.file(any(), any(), any(), any())).thenReturn(ChangeAnswer.of(filed, json));
         String body = json.writeValueAsString(Changes.deathReport("B120000008", "2026-11-20"));
 
         mvc.perform(filing(body))

@@ -96,6 +96,24 @@ class FilingBatchIntegrationTests {
     }
 
     @Test
+    void answersWithTheJsonItStoresForReplays() {
+        String subject = NationalIds.random();
+
+        ChangeAnswer answer = intake.accept(
+                new Filer(new NationalId(subject), "王小明"),
+                new IdempotencyKey("stored-json"),
+                json.writeValueAsBytes(Changes.addressChange(subject, soon(), "TPC")));
+
+        String stored = jdbc.queryForObject(
+                "select response::text from change where receipt = ?",
+                String.class,
+                answer.view().receipt());
+        assertThat(json.readTree(answer.json())).isEqualTo(json.readTree(stored));
+        assertThat(json.readValue(answer.json(), ChangeView.class)).isEqualTo(answer.view());
+        assertThat(answer.json()).isEqualTo(json.writeValueAsBytes(answer.view()));
+    }
+
+    @Test
     void numbersManyConcurrentFilingsWithoutGapsAndStoresEachWhole() throws Exception {
         List<String> subjects = new ArrayList<>();
         List<Callable<ChangeView>> calls = new ArrayList<>();
@@ -300,7 +318,8 @@ class FilingBatchIntegrationTests {
 
     private ChangeView file(String filer, String key, Map<String, Object> body) {
         return intake.accept(
-                new Filer(new NationalId(filer), "王小明"), new IdempotencyKey(key), json.writeValueAsBytes(body));
+                        new Filer(new NationalId(filer), "王小明"), new IdempotencyKey(key), json.writeValueAsBytes(body))
+                .view();
     }
 
     /** The change's row holds the answer given, and it has one pending delivery, timeline row and outbox message. */

@@ -186,7 +186,7 @@ class FilingBatcherTests {
                 throw new DataAccessResourceFailureException("the database is down");
             }
             return filings.stream()
-                    .map(f -> f.key().value().equals("taken") ? Optional.<ChangeView>empty() : Optional.of(view(f)))
+                    .map(f -> f.key().value().equals("taken") ? Optional.<ChangeAnswer>empty() : Optional.of(answer(f)))
                     .toList();
         });
         batcher = new FilingBatcher(
@@ -210,7 +210,7 @@ class FilingBatcherTests {
     }
 
     private Future<ChangeView> file(PreparedFiling filing) {
-        return requests.submit(() -> batcher.file(filing));
+        return requests.submit(() -> batcher.file(filing).view());
     }
 
     private static PreparedFiling filing(String key) {
@@ -226,6 +226,10 @@ class FilingBatcherTests {
                 List.of(),
                 List.of(),
                 "{}");
+    }
+
+    private static ChangeAnswer answer(PreparedFiling filing) {
+        return new ChangeAnswer(view(filing), new byte[0]);
     }
 
     private static ChangeView view(PreparedFiling filing) {
