@@ -83,6 +83,8 @@ final class Scenarios {
         sampler.record(() -> arrivals.total() - arrivedBefore, system::brokerBacklog);
         long unverified = arrivals.unverifiedCount();
         long duplicates = arrivals.duplicates();
+        Map<String, Double> cpuAtFill = cpu();
+        long fillStart = System.nanoTime();
         StepLedger ledger = load.closedLoop(
                 new StepLedger("backlog"),
                 filings,
@@ -91,6 +93,7 @@ final class Scenarios {
                         "  filing… %d sent, %d accepted, %d failed",
                         filing.sentCount(), filing.acceptedCount(), filing.failureCount()));
         double fillSeconds = (ledger.lastAcceptedNanos() - ledger.startNanos()) / 1e9;
+        Map<String, Double> fillCores = cores(cpuAtFill, cpu(), (System.nanoTime() - fillStart) / 1e9);
         Bench.say(
                 "  accepted %d of %d in %.0f s (%d failed); waiting for the broker's agency queues to empty…",
                 ledger.acceptedCount(), count, fillSeconds, ledger.failureCount());
@@ -106,9 +109,11 @@ final class Scenarios {
         addIfAny(failures, "delivered while paused", arrivals.total() - arrivedBefore);
         double resumeAt = sampler.secondsRecorded();
         long resumedNanos = System.nanoTime();
+        Map<String, Double> cpuAtResume = cpu();
         system.pauseAgencies(false);
         Deliveries deliveries = new Deliveries(system.codes(), ledger.accepted(), arrivals);
         boolean drained = await(deliveries, drainLimit, "  ");
+        Map<String, Double> drainCores = cores(cpuAtResume, cpu(), (System.nanoTime() - resumedNanos) / 1e9);
         deliveries.measure();
         Bench.sleep(2000);
         var series = sampler.stopRecording();
@@ -128,7 +133,9 @@ final class Scenarios {
                 drained,
                 failures,
                 series,
-                resumeAt);
+                resumeAt,
+                fillCores,
+                drainCores);
     }
 
     private boolean await(Deliveries deliveries, Duration limit, String indent) {

@@ -17,6 +17,8 @@ import tw.tongbao.bench.system.Sampler;
  * @param failures failed requests and missing, unverified or duplicate deliveries, by kind
  * @param series memory, delivered count and broker backlog once a second from the start of the fill
  * @param resumeAtSeconds where in the series the agencies were resumed
+ * @param fillCores CPU cores per process while filling (as in the steps' CPU column)
+ * @param drainCores CPU cores per process from the resume to the end of the drain
  */
 public record BacklogResult(
         int changes,
@@ -28,7 +30,9 @@ public record BacklogResult(
         boolean drained,
         Map<String, Long> failures,
         List<Sampler.Sample> series,
-        double resumeAtSeconds) {
+        double resumeAtSeconds,
+        Map<String, Double> fillCores,
+        Map<String, Double> drainCores) {
 
     /** Deliveries per second while draining. */
     public double drainRate() {

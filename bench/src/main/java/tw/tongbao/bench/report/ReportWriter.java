@@ -164,6 +164,11 @@ public final class ReportWriter {
                     backlog.atResume(true),
                     backlog.peakDuringDrain(true),
                     backlog.atEnd(true)));
+            md.append("- CPU cores gw / ad / pg / mq / bench / whole machine while filling: ")
+                    .append(cpu(backlog.fillCores()))
+                    .append("; while draining: ")
+                    .append(cpu(backlog.drainCores()))
+                    .append(".\n");
             md.append("- Errors: ")
                     .append(backlog.failures().isEmpty() ? "none" : failures(backlog.failures()))
                     .append(".\n\n![backlog](")
