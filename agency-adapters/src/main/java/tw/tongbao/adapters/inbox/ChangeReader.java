@@ -1,10 +1,12 @@
 package tw.tongbao.adapters.inbox;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.support.converter.ClassMapper;
-import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
-import org.springframework.amqp.support.converter.MessageConversionException;
+import org.springframework.util.MimeTypeUtils;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.change.ChangeType;
 import tw.tongbao.core.envelope.Addressee;
@@ -13,33 +15,34 @@ import tw.tongbao.core.envelope.ChangeFiled;
 /** Reads a {@link ChangeFiled} off an agency queue and finds the agency's addressee entry, or says why it cannot. */
 final class ChangeReader {
 
-    private final JacksonJsonMessageConverter converter;
+    private final ObjectReader changes;
 
     ChangeReader(JsonMapper json) {
-        this.converter = new JacksonJsonMessageConverter(json, "tw.tongbao.core.envelope");
-        // Whatever type id the sender wrote, an agency queue carries filed changes only.
-        this.converter.setClassMapper(new ClassMapper() {
-            @Override
-            public void fromClass(Class<?> clazz, MessageProperties properties) {}
-
-            @Override
-            public Class<?> toClass(MessageProperties properties) {
-                return ChangeFiled.class;
-            }
-        });
+        // Whatever type id the sender wrote, an agency queue carries filed changes only; the body is parsed as it came
+        // (no copy into a String first), as Spring AMQP's JSON converter does only for UTF-8.
+        this.changes = json.readerFor(ChangeFiled.class);
     }
 
     /** The change and this agency's entry in it; throws {@link PoisonMessage} when there is none to deliver. */
     Read read(Message message, String agency) {
-        Object converted;
+        MessageProperties properties = message.getMessageProperties();
+        String contentType = properties.getContentType();
+        // As Spring AMQP's converter: JSON when the type says so, or when it says nothing (octet-stream, its default).
+        if (contentType == null
+                || !(contentType.equals(MessageProperties.CONTENT_TYPE_BYTES) || contentType.contains("json"))) {
+            throw new PoisonMessage("not a JSON message (content type " + contentType + ")");
+        }
+        ChangeFiled change;
         try {
-            converted = converter.fromMessage(message);
-        } catch (MessageConversionException e) {
+            Charset charset = charset(properties);
+            change = charset.equals(StandardCharsets.UTF_8)
+                    ? changes.readValue(message.getBody())
+                    : changes.readValue(new String(message.getBody(), charset));
+        } catch (JacksonException | IllegalArgumentException e) {
             throw new PoisonMessage(describe(e));
         }
-        if (!(converted instanceof ChangeFiled change)) {
-            throw new PoisonMessage("not a JSON message (content type "
-                    + message.getMessageProperties().getContentType() + ")");
+        if (change == null) {
+            throw new PoisonMessage("unparseable ChangeFiled JSON: the body is JSON null");
         }
         require(change.changeId() != null, "changeId is missing");
         require(change.receipt() != null && !change.receipt().isBlank(), "receipt is missing");
@@ -62,7 +65,21 @@ final class ChangeReader {
         }
     }
 
-    private static String describe(MessageConversionException e) {
+    /** The body's charset: the content encoding, else the content type's charset, else UTF-8. */
+    private static Charset charset(MessageProperties properties) {
+        String name = properties.getContentEncoding();
+        if (name == null) {
+            try {
+                name = MimeTypeUtils.parseMimeType(properties.getContentType()).getParameter("charset");
+            } catch (RuntimeException e) {
+                name = null;
+            }
+        }
+        // An unknown or illegal name throws IllegalArgumentException: the message cannot be read.
+        return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
+    }
+
+    private static String describe(RuntimeException e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();

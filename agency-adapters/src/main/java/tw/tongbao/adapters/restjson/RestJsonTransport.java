@@ -35,15 +35,18 @@ public class RestJsonTransport implements AgencyTransport {
         return http.post(agency, delivery, CloudEventEnvelope.CONTENT_TYPE, Map.of(), body)
                 .thenApply(outcome -> {
                     AttemptResult result = outcome.byHttpStatus();
-                    log.debug(
-                            "rest-json attempt of delivery {} (receipt {}) to {}: {} status={} error={} in {} ms",
-                            delivery.addressee().deliveryId(),
-                            delivery.change().receipt(),
-                            agency.code(),
-                            result.answer(),
-                            result.httpStatus(),
-                            result.error(),
-                            result.durationMillis());
+                    // Seven arguments: guarded, or each try would build their array with DEBUG off.
+                    if (log.isDebugEnabled()) {
+                        log.debug(
+                                "rest-json attempt of delivery {} (receipt {}) to {}: {} status={} error={} in {} ms",
+                                delivery.addressee().deliveryId(),
+                                delivery.change().receipt(),
+                                agency.code(),
+                                result.answer(),
+                                result.httpStatus(),
+                                result.error(),
+                                result.durationMillis());
+                    }
                     return result;
                 });
     }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Component;
@@ -31,6 +32,8 @@ public class SignedHttpPost {
 
     private final HttpClient client;
     private final Clock clock;
+    /** Parsed signing secrets by their text: the registry holds a few, and every try signs with them. */
+    private final Map<List<String>, List<WebhookSecret>> secrets = new ConcurrentHashMap<>();
 
     public SignedHttpPost() {
         this.client = HttpClient.newBuilder()
@@ -79,15 +82,17 @@ public class SignedHttpPost {
         });
     }
 
-    private static HttpRequest request(
+    private HttpRequest request(
             Agency agency,
             OutboundDelivery delivery,
             String contentType,
             Map<String, String> headers,
             byte[] body,
             Instant startedAt) {
-        List<WebhookSecret> secrets =
-                agency.secrets().stream().map(WebhookSecret::parse).toList();
+        // A secret that does not parse is not cached: the IllegalArgumentException reaches the caller every time.
+        List<WebhookSecret> secrets = this.secrets.computeIfAbsent(
+                agency.secrets(),
+                texts -> texts.stream().map(WebhookSecret::parse).toList());
         String id = delivery.addressee().deliveryId().toString();
         long timestamp = startedAt.getEpochSecond();
         HttpRequest.Builder builder = HttpRequest.newBuilder(agency.endpoint())

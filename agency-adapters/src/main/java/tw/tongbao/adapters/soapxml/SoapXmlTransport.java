@@ -50,15 +50,18 @@ public class SoapXmlTransport implements AgencyTransport {
         return http.post(agency, delivery, CONTENT_TYPE, Map.of("SOAPAction", SOAP_ACTION), body)
                 .thenApply(outcome -> {
                     AttemptResult result = read(outcome);
-                    log.debug(
-                            "soap-xml attempt of delivery {} (receipt {}) to {}: {} status={} error={} in {} ms",
-                            delivery.addressee().deliveryId(),
-                            delivery.change().receipt(),
-                            agency.code(),
-                            result.answer(),
-                            result.httpStatus(),
-                            result.error(),
-                            result.durationMillis());
+                    // Seven arguments: guarded, or each try would build their array with DEBUG off.
+                    if (log.isDebugEnabled()) {
+                        log.debug(
+                                "soap-xml attempt of delivery {} (receipt {}) to {}: {} status={} error={} in {} ms",
+                                delivery.addressee().deliveryId(),
+                                delivery.change().receipt(),
+                                agency.code(),
+                                result.answer(),
+                                result.httpStatus(),
+                                result.error(),
+                                result.durationMillis());
+                    }
                     return result;
                 });
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.adapters.resilience.AgencyGuard;
 import tw.tongbao.core.agency.Agency;
@@ -49,6 +50,12 @@ final class AgencyDispatcher {
     private final ThreadPoolExecutor calls;
     private final SettlementQueue settlements;
     private final AtomicBoolean wakePending = new AtomicBoolean();
+    private final ObjectReader changes;
+    /** Free call slots worth a claim of their own; fewer wait up to the claim linger for more. */
+    private final int claimChunk;
+    /** Whether a claim after the linger is scheduled; touched on the dispatch thread only. */
+    private boolean lingering;
+
     private volatile boolean claimsFailing;
 
     AgencyDispatcher(Agency agency, AgencyTransport transport, AgencyGuard guard, DispatchContext context) {
@@ -58,6 +65,9 @@ final class AgencyDispatcher {
         this.guard = guard;
         this.context = context;
         this.scheduler = new ScheduledThreadPoolExecutor(1, named("dispatch-" + code));
+        this.changes = context.json().readerFor(ChangeFiled.class);
+        this.claimChunk =
+                Math.max(1, Math.min(context.properties().claimBatchSize(), AgencyGuard.inFlightLimit(agency)) / 2);
         int threads = agency.maxConcurrentCalls();
         this.calls = new ThreadPoolExecutor(
                 threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named("call-" + code));
@@ -101,6 +111,16 @@ final class AgencyDispatcher {
 
     private void tick() {
         wakePending.set(false);
+        claimDue(false);
+    }
+
+    /** The linger is over: claims whatever slots are free, however few. */
+    private void lingerOver() {
+        lingering = false;
+        claimDue(true);
+    }
+
+    private void claimDue(boolean lingered) {
         try {
             if (!context.instance().mayClaim()
                     || guard.isCircuitOpen()
@@ -110,6 +130,10 @@ final class AgencyDispatcher {
             int slots = Math.min(guard.freeCallSlots(), context.properties().claimBatchSize());
             // Tries finish faster than they settle: claim more only once the settling catches up (it wakes us).
             if (slots <= 0 || settlements.backlog() >= context.properties().settlementBatchSize()) {
+                return;
+            }
+            // Every finished try wakes us; claiming its one freed slot at once would cost a statement per delivery.
+            if (slots < claimChunk && !lingered && lingerForMoreSlots()) {
                 return;
             }
             Clock clock = context.clock();
@@ -132,6 +156,23 @@ final class AgencyDispatcher {
                 log.warn("dispatcher for {} cannot claim deliveries, will keep trying: {}", code, e.toString());
             }
         }
+    }
+
+    /** Schedules a claim after the linger unless one is scheduled; false when claims do not linger. */
+    private boolean lingerForMoreSlots() {
+        Duration linger = context.properties().claimLinger();
+        if (linger.isZero()) {
+            return false;
+        }
+        if (!lingering) {
+            try {
+                scheduler.schedule(this::lingerOver, linger.toNanos(), TimeUnit.NANOSECONDS);
+                lingering = true;
+            } catch (RejectedExecutionException e) {
+                // Stopping: nothing more is claimed.
+            }
+        }
+        return true;
     }
 
     private void dispatch(DeliveryStore.Claim claim) {
@@ -169,7 +210,7 @@ final class AgencyDispatcher {
     }
 
     private OutboundDelivery outbound(String messageJson) {
-        ChangeFiled change = context.json().readValue(messageJson, ChangeFiled.class);
+        ChangeFiled change = changes.readValue(messageJson);
         Addressee addressee = change.addresseeFor(code)
                 .orElseThrow(() -> new IllegalStateException("the change is not addressed to " + code));
         return new OutboundDelivery(change, addressee, EntitlementPolicy.dataFor(change, addressee, agency));

@@ -140,74 +140,85 @@ public class DeliveryStore {
     public List<Claim> claim(String agency, int limit, Instant now, Instant leaseUntil, java.util.UUID instance) {
         // adapter_head names each subject's lowest open delivery (kept by a trigger, V3). Candidates are read from it a
         // page at a time in due order (a single-table index range scan, whatever the statistics say), then leased by
-        // primary key; rows in flight are passed over, so a claim costs O(batch + in flight), not O(backlog).
+        // primary key; rows in flight are passed over, so a claim costs O(batch + in flight), not O(backlog). Usually
+        // the first page has enough free heads: one statement per claim.
         List<Claim> claimed = new ArrayList<>(limit);
         Head after = null;
         int page = Math.max(2 * limit, 32);
         while (claimed.size() < limit) {
-            List<Head> heads = dueHeads(agency, now, after, page);
-            if (heads.isEmpty()) {
+            Page result = claimPage(agency, after, page, limit - claimed.size(), now, leaseUntil, instance);
+            claimed.addAll(result.claims());
+            if (result.heads() < page) {
                 break;
             }
-            claimed.addAll(lease(agency, heads, limit - claimed.size(), now, leaseUntil, instance));
-            if (heads.size() < page) {
-                break;
-            }
-            after = heads.get(heads.size() - 1);
+            after = result.last();
             page *= 2;
         }
         return claimed;
     }
 
-    private List<Head> dueHeads(String agency, Instant now, Head after, int page) {
+    /**
+     * In one statement: reads a page of head-of-line candidates in due order (after {@code after}), leases up to
+     * {@code limit} of them that are still due, open, free and first of their subject, and says how many candidates the
+     * page held and which was last. The outer LEFT JOIN returns the page's row even when nothing was leased.
+     */
+    private Page claimPage(
+            String agency, Head after, int page, int limit, Instant now, Instant leaseUntil, UUID instance) {
         String keyset = after == null ? "" : " AND (next_attempt_at, sequence) > (:afterAt, :afterSeq)";
-        JdbcClient.StatementSpec spec = jdbc.sql("SELECT delivery_id, next_attempt_at, sequence FROM adapter_head"
-                        + " WHERE agency = :agency AND next_attempt_at <= :now" + keyset
-                        + " ORDER BY next_attempt_at, sequence LIMIT :page")
-                .param("agency", agency)
-                .param("now", Timestamp.from(now))
-                .param("page", page);
-        if (after != null) {
-            spec = spec.param("afterAt", after.nextAttemptAt()).param("afterSeq", after.sequence());
-        }
-        return spec.query((rs, n) -> new Head(
-                        rs.getObject("delivery_id", UUID.class),
-                        rs.getTimestamp("next_attempt_at"),
-                        rs.getLong("sequence")))
-                .list();
-    }
-
-    /** Leases up to {@code limit} of the candidates that are still due, open, free and first of their subject. */
-    private List<Claim> lease(
-            String agency, List<Head> heads, int limit, Instant now, Instant leaseUntil, UUID instance) {
-        return jdbc.sql("WITH due AS (SELECT c.delivery_id, c.leased_by AS previous_holder,"
+        JdbcClient.StatementSpec spec = jdbc.sql("WITH heads AS (SELECT delivery_id, next_attempt_at, sequence"
+                        + " FROM adapter_head WHERE agency = :agency AND next_attempt_at <= :now" + keyset
+                        + " ORDER BY next_attempt_at, sequence LIMIT :page),"
+                        + " due AS (SELECT c.delivery_id, c.leased_by AS previous_holder,"
                         + " (c.lease_until IS NOT NULL AND c.lease_until >= :now) AS taken_over"
-                        + " FROM adapter_delivery c WHERE c.delivery_id = ANY(:ids) AND c.agency = :agency"
+                        // ANY(ARRAY(...)): the candidates are looked up by primary key, as with an array parameter.
+                        + " FROM adapter_delivery c WHERE c.delivery_id = ANY(ARRAY(SELECT delivery_id FROM heads))"
+                        + " AND c.agency = :agency"
                         + " AND c.status IN ('PENDING', 'RETRYING') AND c.next_attempt_at <= :now"
                         + " AND NOT " + LIVE_LEASE
                         + " AND NOT EXISTS (SELECT 1 FROM adapter_delivery o WHERE o.agency = c.agency"
                         + "   AND o.subject_ref = c.subject_ref AND o.status IN ('PENDING', 'RETRYING')"
                         + "   AND o.sequence < c.sequence)"
-                        + " ORDER BY c.next_attempt_at, c.sequence LIMIT :limit FOR UPDATE SKIP LOCKED)"
-                        + " UPDATE adapter_delivery d SET lease_until = :lease, leased_by = :instance FROM due"
-                        + " WHERE d.delivery_id = due.delivery_id"
-                        + " RETURNING d.*, due.previous_holder, due.taken_over")
-                .param("ids", heads.stream().map(Head::deliveryId).toArray(UUID[]::new))
-                .param("lease", Timestamp.from(leaseUntil))
-                .param("instance", instance)
+                        + " ORDER BY c.next_attempt_at, c.sequence LIMIT :limit FOR UPDATE OF c SKIP LOCKED),"
+                        + " leased AS (UPDATE adapter_delivery d SET lease_until = :lease, leased_by = :instance"
+                        + " FROM due WHERE d.delivery_id = due.delivery_id"
+                        + " RETURNING d.*, due.previous_holder, due.taken_over)"
+                        + " SELECT n.head_count, last.last_at, last.last_seq, leased.*"
+                        + " FROM (SELECT count(*) AS head_count FROM heads) n"
+                        + " LEFT JOIN (SELECT next_attempt_at AS last_at, sequence AS last_seq FROM heads"
+                        + "   ORDER BY next_attempt_at DESC, sequence DESC LIMIT 1) last ON true"
+                        + " LEFT JOIN leased ON true")
                 .param("agency", agency)
                 .param("now", Timestamp.from(now))
+                .param("page", page)
+                .param("lease", Timestamp.from(leaseUntil))
+                .param("instance", instance)
                 .param("stale", staleSeconds)
-                .param("limit", limit)
-                .query((rs, n) -> new Claim(
-                        map(rs, n),
+                .param("limit", limit);
+        if (after != null) {
+            spec = spec.param("afterAt", after.nextAttemptAt()).param("afterSeq", after.sequence());
+        }
+        List<Claim> claims = new ArrayList<>(limit);
+        int[] heads = {0};
+        Head[] last = {null};
+        spec.query(rs -> {
+            heads[0] = rs.getInt("head_count");
+            Timestamp lastAt = rs.getTimestamp("last_at");
+            last[0] = lastAt == null ? null : new Head(lastAt, rs.getLong("last_seq"));
+            if (rs.getObject("delivery_id") != null) {
+                claims.add(new Claim(
+                        map(rs, 0),
                         rs.getString("message"),
-                        rs.getBoolean("taken_over") ? rs.getObject("previous_holder", UUID.class) : null))
-                .list();
+                        rs.getBoolean("taken_over") ? rs.getObject("previous_holder", UUID.class) : null));
+            }
+        });
+        return new Page(claims, heads[0], last[0]);
     }
 
-    /** A subject's head of line as {@code adapter_head} lists it: a claim candidate and its place in due order. */
-    private record Head(UUID deliveryId, Timestamp nextAttemptAt, long sequence) {}
+    /** Where a page of head-of-line candidates ended, so the next page starts after it (in due order). */
+    private record Head(Timestamp nextAttemptAt, long sequence) {}
+
+    /** What one claim statement leased, how many candidates its page held, and the page's last candidate. */
+    private record Page(List<Claim> claims, int heads, Head last) {}
 
     /** Gives a claimed delivery back untouched: no try was made, so nothing else changes. */
     public void release(UUID deliveryId) {

@@ -44,13 +44,15 @@ public class Dispatchers implements SmartLifecycle {
         Map<Protocol, AgencyTransport> byProtocol = byProtocol(transports);
         AgencyDispatcher.DispatchContext context = new AgencyDispatcher.DispatchContext(
                 store, settlement, control, relay, properties, json, clock, instance, List.copyOf(observers));
+        // Every agency is checked before any dispatcher (with its threads) is made.
         for (Agency agency : registry.all()) {
-            AgencyTransport transport = byProtocol.get(agency.protocol());
-            if (transport == null) {
+            if (!byProtocol.containsKey(agency.protocol())) {
                 throw new MissingTransport(agency, byProtocol.keySet());
             }
+        }
+        for (Agency agency : registry.all()) {
             String code = agency.code().value();
-            byCode.put(code, new AgencyDispatcher(agency, transport, guards.of(code), context));
+            byCode.put(code, new AgencyDispatcher(agency, byProtocol.get(agency.protocol()), guards.of(code), context));
         }
     }
 

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import tools.jackson.databind.json.JsonMapper;
+import tw.tongbao.core.change.ChangeType;
 import tw.tongbao.core.envelope.ChangeFiled;
 import tw.tongbao.core.fixtures.Changes;
 
@@ -59,6 +61,49 @@ class ChangeReaderTests {
                 .isInstanceOf(PoisonMessage.class)
                 .message()
                 .doesNotContain("A123456789");
+    }
+
+    @Test
+    void aMessageThatIsNotJsonIsPoison() {
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN);
+        Message text = new Message(json.writeValueAsBytes(Changes.addressChange("NTA")), properties);
+
+        assertThatThrownBy(() -> reader.read(text, "NTA"))
+                .isInstanceOf(PoisonMessage.class)
+                .hasMessage("not a JSON message (content type text/plain)");
+    }
+
+    @Test
+    void aBodyWithoutContentTypeIsReadAsJson() {
+        // Spring AMQP's default content type; the converter this reader replaced read such bodies as JSON too.
+        Message untyped = new Message(json.writeValueAsBytes(Changes.addressChange("NTA")), new MessageProperties());
+
+        assertThat(reader.read(untyped, "NTA").change().type()).isEqualTo(ChangeType.ADDRESS_CHANGE);
+    }
+
+    @Test
+    void readsABodyInTheCharsetTheMessageNames() {
+        ChangeFiled change = Changes.filed(ChangeType.ADDRESS_CHANGE, "A123456789", 3, Map.of("note", "café"), "NTA");
+        String text = json.writeValueAsString(change).replace(change.subjectName(), "Zoé");
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType("application/json; charset=ISO-8859-1");
+        Message latin1 = new Message(text.getBytes(StandardCharsets.ISO_8859_1), properties);
+
+        ChangeFiled read = reader.read(latin1, "NTA").change();
+
+        assertThat(read.subjectName()).isEqualTo("Zoé");
+        assertThat(read.data()).containsEntry("note", "café");
+    }
+
+    @Test
+    void emptyOrNullBodiesArePoison() {
+        assertThatThrownBy(() -> reader.read(message(""), "NTA"))
+                .isInstanceOf(PoisonMessage.class)
+                .hasMessageContaining("unparseable");
+        assertThatThrownBy(() -> reader.read(message("null"), "NTA"))
+                .isInstanceOf(PoisonMessage.class)
+                .hasMessageContaining("unparseable");
     }
 
     private static Message message(String body) {

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import tw.tongbao.adapters.AdaptersProperties;
 import tw.tongbao.core.change.ChangeType;
 import tw.tongbao.core.report.AttemptRecord;
@@ -218,6 +225,60 @@ class DeliveryClaimIntegrationTests {
         assertThat(claims)
                 .extracting(claim -> claim.delivery().subjectRef())
                 .containsExactlyInAnyOrder("subject-36", "subject-37", "subject-38", "subject-39", "subject-40");
+    }
+
+    @Test
+    void aClaimIsOneStatementWhenItsFirstPageHoldsEnoughFreeHeads() {
+        for (int i = 1; i <= 40; i++) {
+            arrive("one-" + i, 1, ChangeType.ADDRESS_CHANGE, now.minusSeconds(100 - i));
+        }
+        AtomicInteger statements = new AtomicInteger();
+        DeliveryStore counted =
+                new DeliveryStore(new JdbcTemplate(counting(dataSource, statements)), AdaptersProperties.defaults());
+
+        List<DeliveryStore.Claim> claims = counted.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE);
+
+        assertThat(claims)
+                .hasSize(16)
+                .allSatisfy(claim -> assertThat(claim.messageJson()).isEqualTo("{}"));
+        assertThat(statements).as("statements for one claim of 16").hasValue(1);
+        statements.set(0);
+        assertThat(counted.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE))
+                .as("the first page of 32 heads still holds 16 free ones")
+                .hasSize(16);
+        assertThat(statements).hasValue(1);
+        statements.set(0);
+        assertThat(counted.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE))
+                .extracting(claim -> claim.delivery().subjectRef())
+                .as("the rest, found on the page after the 32 in flight")
+                .hasSize(8)
+                .allMatch(subject -> Integer.parseInt(subject.substring(4)) > 32);
+        assertThat(statements).hasValue(2);
+        assertThat(counted.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE))
+                .as("nothing due and free")
+                .isEmpty();
+    }
+
+    /** The data source, counting every statement prepared on its connections. */
+    private static DataSource counting(DataSource target, AtomicInteger statements) {
+        return new DelegatingDataSource(target) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection connection = super.getConnection();
+                return (Connection) Proxy.newProxyInstance(
+                        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                            if (method.getName().startsWith("prepare")
+                                    || method.getName().equals("createStatement")) {
+                                statements.incrementAndGet();
+                            }
+                            try {
+                                return method.invoke(connection, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        };
     }
 
     private AdapterDelivery arrive(String subject, long sequence, ChangeType type, Instant due) {

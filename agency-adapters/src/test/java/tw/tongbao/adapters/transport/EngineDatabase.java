@@ -45,6 +45,7 @@ public final class EngineDatabase implements AutoCloseable {
     private final HikariDataSource dataSource;
 
     public final JdbcClient jdbc;
+    public final JdbcTemplate template;
     public final JsonMapper json = JsonMapper.builder().build();
     public final TransactionTemplate transactions;
     public final DeliveryStore store;
@@ -60,7 +61,7 @@ public final class EngineDatabase implements AutoCloseable {
         dataSource.setPassword(database.password());
         dataSource.setMaximumPoolSize(4);
         Flyway.configure().dataSource(dataSource).load().migrate();
-        JdbcTemplate template = new JdbcTemplate(dataSource);
+        template = new JdbcTemplate(dataSource);
         jdbc = JdbcClient.create(template);
         transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         AdaptersProperties properties = AdaptersProperties.defaults();

@@ -1,0 +1,193 @@
+package tw.tongbao.adapters.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tw.tongbao.adapters.AdaptersProperties;
+import tw.tongbao.adapters.instance.AdapterInstance;
+import tw.tongbao.adapters.report.ReportRelay;
+import tw.tongbao.adapters.resilience.AgencyGuards;
+import tw.tongbao.adapters.resilience.ResilienceProperties;
+import tw.tongbao.core.agency.Agency;
+import tw.tongbao.core.agency.AgencyRegistry;
+import tw.tongbao.core.agency.Protocol;
+import tw.tongbao.core.answer.AgencyAnswer;
+import tw.tongbao.core.change.ChangeType;
+import tw.tongbao.core.envelope.Addressee;
+import tw.tongbao.core.envelope.ChangeFiled;
+import tw.tongbao.core.fixtures.Changes;
+
+/**
+ * A busy dispatcher claims freed call slots together: each finished try wakes it, but with few slots free it waits for
+ * more (or for the claim linger to end), so one claim statement serves several deliveries instead of one each.
+ */
+class ClaimCoalescingIntegrationTests {
+
+    private static final Agency AGENCY = EngineDatabase.AGENCY;
+    private static final String CODE = AGENCY.code().value();
+
+    private static EngineDatabase db;
+
+    private final List<Integer> claimSizes = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<CompletableFuture<AttemptResult>> calls = new ConcurrentLinkedQueue<>();
+    private AdapterInstance instance;
+    private AgencyDispatcher dispatcher;
+
+    @BeforeAll
+    static void database() {
+        db = EngineDatabase.create("coalesce");
+    }
+
+    @AfterAll
+    static void drop() {
+        db.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        db.empty();
+    }
+
+    @AfterEach
+    void stop() {
+        dispatcher.stop();
+        instance.stop();
+    }
+
+    @Test
+    void triesFinishingOneByOneAreReplacedByOneClaimOnceHalfTheSlotsAreFree() {
+        start(Duration.ofMinutes(10));
+        arrive(30);
+        dispatcher.wake();
+        await().until(() -> calls.size() == 8);
+        assertThat(claimSizes).containsExactly(8);
+
+        finish(3);
+        await().until(() -> delivered() == 3);
+        // 3 free slots of 8: fewer than half, so the linger (never over in this test) holds the claim back.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> claimSizes.size() == 1);
+
+        finish(1);
+        await().until(() -> claimSizes.size() == 2);
+        assertThat(claimSizes).containsExactly(8, 4);
+        await().until(() -> calls.size() == 8);
+    }
+
+    @Test
+    void aFewFreeSlotsAreClaimedOnceTheLingerIsOver() {
+        start(Duration.ofMillis(200));
+        arrive(30);
+        dispatcher.wake();
+        await().until(() -> calls.size() == 8);
+
+        finish(1);
+
+        await().until(() -> claimSizes.size() == 2);
+        assertThat(claimSizes).containsExactly(8, 1);
+        await().until(() -> calls.size() == 8);
+    }
+
+    @Test
+    void withoutALingerEveryFreedSlotIsClaimedAtOnce() {
+        start(Duration.ZERO);
+        arrive(30);
+        dispatcher.wake();
+        await().until(() -> calls.size() == 8);
+
+        finish(1);
+
+        await().until(() -> claimSizes.size() == 2);
+        assertThat(claimSizes).containsExactly(8, 1);
+    }
+
+    private void start(Duration linger) {
+        AdaptersProperties properties = AdaptersProperties.defaults().withClaimLinger(linger);
+        instance = new AdapterInstance(db.jdbc, properties);
+        instance.start();
+        DeliveryStore store = new DeliveryStore(db.template, properties) {
+            @Override
+            public List<Claim> claim(String agency, int limit, Instant now, Instant leaseUntil, UUID holder) {
+                List<Claim> claims = super.claim(agency, limit, now, leaseUntil, holder);
+                if (!claims.isEmpty()) {
+                    claimSizes.add(claims.size());
+                }
+                return claims;
+            }
+        };
+        AgencyDispatcher.DispatchContext context = new AgencyDispatcher.DispatchContext(
+                store,
+                db.settlement,
+                db.control,
+                new ReportRelay(db.reports, null, properties),
+                properties,
+                db.json,
+                Clock.systemUTC(),
+                instance,
+                List.of());
+        AgencyGuards guards = new AgencyGuards(new AgencyRegistry(List.of(AGENCY)), ResilienceProperties.defaults());
+        dispatcher = new AgencyDispatcher(AGENCY, new HeldCalls(), guards.of(CODE), context);
+        dispatcher.start();
+    }
+
+    /** Stores {@code count} due deliveries, each of its own subject, with a real filed change. */
+    private void arrive(int count) {
+        for (int i = 0; i < count; i++) {
+            ChangeFiled change =
+                    Changes.filed(ChangeType.ADDRESS_CHANGE, "S" + i, 1, Map.of("address", Changes.address()), CODE);
+            Addressee addressee = change.addresseeFor(CODE).orElseThrow();
+            AdapterDelivery delivery = AdapterDelivery.received(
+                    addressee.deliveryId(),
+                    CODE,
+                    addressee.subjectRef(),
+                    1,
+                    ChangeType.ADDRESS_CHANGE,
+                    change.receipt(),
+                    Instant.now().minusSeconds(1));
+            assertThat(db.store.insertIfAbsent(delivery, db.json.writeValueAsString(change), Instant.now()))
+                    .isTrue();
+        }
+    }
+
+    /** Lets the agency answer {@code count} of the calls under way. */
+    private void finish(int count) {
+        for (int i = 0; i < count; i++) {
+            calls.remove().complete(new AttemptResult(AgencyAnswer.DELIVERED, Instant.now(), 5, 202, null, null, null));
+        }
+    }
+
+    private long delivered() {
+        return db.jdbc
+                .sql("SELECT count(*) FROM adapter_delivery WHERE status = 'DELIVERED'")
+                .query(Long.class)
+                .single();
+    }
+
+    /** An agency that answers only when the test says so. */
+    private final class HeldCalls implements AgencyTransport {
+        @Override
+        public Protocol protocol() {
+            return Protocol.REST_JSON;
+        }
+
+        @Override
+        public CompletableFuture<AttemptResult> attempt(Agency agency, OutboundDelivery delivery) {
+            CompletableFuture<AttemptResult> call = new CompletableFuture<>();
+            calls.add(call);
+            return call;
+        }
+    }
+}
