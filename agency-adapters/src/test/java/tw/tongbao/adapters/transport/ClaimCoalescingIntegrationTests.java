@@ -70,8 +70,9 @@ class ClaimCoalescingIntegrationTests {
 
     @Test
     void triesFinishingOneByOneAreReplacedByOneClaimOnceHalfTheSlotsAreFree() {
-        start(Duration.ofMinutes(10));
+        // Stored before the dispatcher starts, so its first claim sees them all.
         arrive(30);
+        start(Duration.ofMinutes(10));
         dispatcher.wake();
         await().until(() -> calls.size() == 8);
         assertThat(claimSizes).containsExactly(8);
@@ -89,8 +90,9 @@ class ClaimCoalescingIntegrationTests {
 
     @Test
     void aFewFreeSlotsAreClaimedOnceTheLingerIsOver() {
-        start(Duration.ofMillis(200));
+        // Stored before the dispatcher starts, so its first claim sees them all.
         arrive(30);
+        start(Duration.ofMillis(200));
         dispatcher.wake();
         await().until(() -> calls.size() == 8);
 
@@ -103,8 +105,9 @@ class ClaimCoalescingIntegrationTests {
 
     @Test
     void withoutALingerEveryFreedSlotIsClaimedAtOnce() {
-        start(Duration.ZERO);
+        // Stored before the dispatcher starts, so its first claim sees them all.
         arrive(30);
+        start(Duration.ZERO);
         dispatcher.wake();
         await().until(() -> calls.size() == 8);
 
