@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tw.tongbao.adapters.transport.AgencyTransport;
+import tw.tongbao.adapters.transport.AttemptLog;
 import tw.tongbao.adapters.transport.AttemptResult;
 import tw.tongbao.adapters.transport.OutboundDelivery;
 import tw.tongbao.core.agency.Agency;
@@ -33,21 +34,6 @@ public class RestJsonTransport implements AgencyTransport {
     public CompletableFuture<AttemptResult> attempt(Agency agency, OutboundDelivery delivery) {
         byte[] body = CloudEventEnvelope.bytes(delivery.change(), delivery.addressee(), delivery.data());
         return http.post(agency, delivery, CloudEventEnvelope.CONTENT_TYPE, Map.of(), body)
-                .thenApply(outcome -> {
-                    AttemptResult result = outcome.byHttpStatus();
-                    // Seven arguments: guarded, or each try would build their array with DEBUG off.
-                    if (log.isDebugEnabled()) {
-                        log.debug(
-                                "rest-json attempt of delivery {} (receipt {}) to {}: {} status={} error={} in {} ms",
-                                delivery.addressee().deliveryId(),
-                                delivery.change().receipt(),
-                                agency.code(),
-                                result.answer(),
-                                result.httpStatus(),
-                                result.error(),
-                                result.durationMillis());
-                    }
-                    return result;
-                });
+                .thenApply(outcome -> AttemptLog.debug(log, "rest-json", agency, delivery, outcome.byHttpStatus()));
     }
 }

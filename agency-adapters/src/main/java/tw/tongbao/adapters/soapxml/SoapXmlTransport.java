@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import tw.tongbao.adapters.restjson.HttpOutcome;
 import tw.tongbao.adapters.restjson.SignedHttpPost;
 import tw.tongbao.adapters.transport.AgencyTransport;
+import tw.tongbao.adapters.transport.AttemptLog;
 import tw.tongbao.adapters.transport.AttemptResult;
 import tw.tongbao.adapters.transport.OutboundDelivery;
 import tw.tongbao.core.agency.Agency;
@@ -48,22 +49,7 @@ public class SoapXmlTransport implements AgencyTransport {
                     new AttemptResult(AgencyAnswer.REJECTED, Instant.now(), 0, null, null, e.getMessage(), null));
         }
         return http.post(agency, delivery, CONTENT_TYPE, Map.of("SOAPAction", SOAP_ACTION), body)
-                .thenApply(outcome -> {
-                    AttemptResult result = read(outcome);
-                    // Seven arguments: guarded, or each try would build their array with DEBUG off.
-                    if (log.isDebugEnabled()) {
-                        log.debug(
-                                "soap-xml attempt of delivery {} (receipt {}) to {}: {} status={} error={} in {} ms",
-                                delivery.addressee().deliveryId(),
-                                delivery.change().receipt(),
-                                agency.code(),
-                                result.answer(),
-                                result.httpStatus(),
-                                result.error(),
-                                result.durationMillis());
-                    }
-                    return result;
-                });
+                .thenApply(outcome -> AttemptLog.debug(log, "soap-xml", agency, delivery, read(outcome)));
     }
 
     // A fault decides whatever the status (SOAP 1.1 sends them with 500, some servers with 200 or 4xx).
