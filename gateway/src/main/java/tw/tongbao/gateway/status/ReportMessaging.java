@@ -33,10 +33,13 @@ class ReportMessaging {
                 reports, queue, BindingBuilder.bind(queue).to(reports).with(Topology.REPORTS_ROUTING_KEY));
     }
 
-    /** JSON with Jackson 3; only Tongbao's own message types are trusted. */
+    /**
+     * JSON with Jackson 3; only the packages of the messages the gateway takes are trusted (Spring AMQP matches trusted
+     * packages exactly, so a wildcard such as {@code tw.tongbao.core.*} would trust none).
+     */
     @Bean
     JacksonJsonMessageConverter jacksonJsonMessageConverter(JsonMapper jsonMapper) {
-        return new JacksonJsonMessageConverter(jsonMapper, "tw.tongbao.core.*");
+        return new JacksonJsonMessageConverter(jsonMapper, "tw.tongbao.core.report", "tw.tongbao.core.control");
     }
 
     /**
