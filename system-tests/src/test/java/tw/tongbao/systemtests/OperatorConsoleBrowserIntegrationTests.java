@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -69,18 +70,23 @@ class OperatorConsoleBrowserIntegrationTests {
         new Select(page.findElement(By.id("filter-status"))).selectByValue("PARKED");
         page.findElement(By.id("search-button")).click();
         await().atMost(Duration.ofSeconds(60)).until(() -> rows(page, "PARKED").size() == 3);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            WebElement nta = page.findElement(By.cssSelector("#agencies tr[data-agency='NTA']"));
-            String circuit = nta.findElement(By.cssSelector(".circuit")).getAttribute("data-state");
-            long failed =
-                    Long.parseLong(nta.findElement(By.cssSelector("td.failed")).getText());
-            assertThat(!"CLOSED".equals(circuit) || failed > 0)
-                    .as("NTA shown failing (circuit " + circuit + ", failed/min " + failed + ")")
-                    .isTrue();
-            assertThat(nta.findElement(By.cssSelector("td.parked")).getText()).isEqualTo("3");
-            assertThat(page.findElements(By.cssSelector("#alerts li[data-kind='DELIVERY_PARKED'][data-agency='NTA']")))
-                    .isNotEmpty();
-        });
+        // The live grid re-renders its rows every few seconds, so an element read a moment ago may be gone.
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreException(StaleElementReferenceException.class)
+                .untilAsserted(() -> {
+                    WebElement nta = page.findElement(By.cssSelector("#agencies tr[data-agency='NTA']"));
+                    String circuit = nta.findElement(By.cssSelector(".circuit")).getAttribute("data-state");
+                    long failed = Long.parseLong(
+                            nta.findElement(By.cssSelector("td.failed")).getText());
+                    assertThat(!"CLOSED".equals(circuit) || failed > 0)
+                            .as("NTA shown failing (circuit " + circuit + ", failed/min " + failed + ")")
+                            .isTrue();
+                    assertThat(nta.findElement(By.cssSelector("td.parked")).getText())
+                            .isEqualTo("3");
+                    assertThat(page.findElements(
+                                    By.cssSelector("#alerts li[data-kind='DELIVERY_PARKED'][data-agency='NTA']")))
+                            .isNotEmpty();
+                });
         browser.screenshot("operator-console-failing");
 
         tongbao.agency("NTA").resetAll();
@@ -101,6 +107,7 @@ class OperatorConsoleBrowserIntegrationTests {
         page.findElement(By.cssSelector("#deliveries > tbody > tr details summary"))
                 .click();
         await().atMost(Duration.ofSeconds(30))
+                .ignoreException(StaleElementReferenceException.class)
                 .until(() -> page.findElement(By.cssSelector("#agencies tr[data-agency='NTA'] td.parked"))
                         .getText()
                         .equals("0"));
