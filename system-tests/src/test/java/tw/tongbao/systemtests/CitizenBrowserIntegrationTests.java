@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -85,8 +86,10 @@ class CitizenBrowserIntegrationTests {
         page.executeScript("window.tongbaoMarker = 'not reloaded';");
         assertThat(page.findElement(By.id("delivery-TPC-status")).getText()).isEqualTo("等待傳送");
 
+        // The tracker re-renders as reports arrive, so an element found a moment ago may be gone.
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(500))
+                .ignoreException(StaleElementReferenceException.class)
                 .untilAsserted(() -> {
                     for (String agency : TOLD) {
                         assertThat(page.findElement(By.id("delivery-" + agency + "-status"))
