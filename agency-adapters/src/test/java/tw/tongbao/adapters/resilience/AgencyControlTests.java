@@ -27,7 +27,7 @@ import tw.tongbao.core.change.ChangeType;
 
 class AgencyControlTests {
 
-    private final InMemoryStates states = new InMemoryStates();
+    private final InMemoryAgencyStates states = new InMemoryAgencyStates();
     private final AgencyControl control = new AgencyControl(
             states,
             new AgencyRegistry(List.of(agency("NTA"), agency("TPC"))),
@@ -212,20 +212,6 @@ class AgencyControlTests {
         void commit() {
             committed.putAll(pending);
             pending.clear();
-        }
-    }
-
-    private static final class InMemoryStates implements AgencyStates {
-        private final Map<String, AgencyState> rows = new HashMap<>();
-
-        @Override
-        public Optional<AgencyState> find(String agency) {
-            return Optional.ofNullable(rows.get(agency));
-        }
-
-        @Override
-        public void save(AgencyState state) {
-            rows.put(state.agency(), state);
         }
     }
 }

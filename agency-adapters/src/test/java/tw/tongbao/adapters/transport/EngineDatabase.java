@@ -7,10 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,8 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.adapters.AdaptersProperties;
 import tw.tongbao.adapters.report.ReportOutbox;
 import tw.tongbao.adapters.resilience.AgencyControl;
-import tw.tongbao.adapters.resilience.AgencyState;
-import tw.tongbao.adapters.resilience.AgencyStates;
+import tw.tongbao.adapters.resilience.InMemoryAgencyStates;
 import tw.tongbao.core.agency.Agency;
 import tw.tongbao.core.agency.AgencyCode;
 import tw.tongbao.core.agency.AgencyRegistry;
@@ -68,7 +65,7 @@ public final class EngineDatabase implements AutoCloseable {
         store = new DeliveryStore(template, properties);
         reports = new ReportOutbox(jdbc, json);
         control = new AgencyControl(
-                new InMemoryStates(), new AgencyRegistry(List.of(AGENCY)), Clock.systemUTC(), properties);
+                new InMemoryAgencyStates(), new AgencyRegistry(List.of(AGENCY)), Clock.systemUTC(), properties);
         AnswerPolicy answers =
                 new AnswerPolicy(new RetryPolicy(0.2, Duration.ofHours(1), RandomGenerator.getDefault()));
         settlement = new DeliverySettlement(store, reports, control, answers, transactions, Clock.systemUTC());
@@ -130,20 +127,5 @@ public final class EngineDatabase implements AutoCloseable {
     public void close() {
         dataSource.close();
         database.close();
-    }
-
-    /** Agency states kept in memory: this database's agency is never paused unless a test says so. */
-    private static final class InMemoryStates implements AgencyStates {
-        private final Map<String, AgencyState> rows = new ConcurrentHashMap<>();
-
-        @Override
-        public Optional<AgencyState> find(String agency) {
-            return Optional.ofNullable(rows.get(agency));
-        }
-
-        @Override
-        public void save(AgencyState state) {
-            rows.put(state.agency(), state);
-        }
     }
 }
