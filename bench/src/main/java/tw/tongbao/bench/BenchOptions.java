@@ -67,7 +67,7 @@ record BenchOptions(
               --backlog-drain-limit 900  most seconds to drain the backlog (default 900)
               --perftest-seconds 20      PerfTest duration; 0 skips (default 20)
               --perftest-confirm 100     PerfTest's most unconfirmed publishes (default 100)
-              --heap 384m                -Xmx of gateway and adapters (default 384m)
+              --heap 256m                -Xmx of gateway and adapters (default 256m)
               --max-in-flight 512        open-loop cap on requests in flight (default 512)
               --agency-concurrency 16    maxConcurrentCalls of every agency (default 16)
               --batch-interval 250ms     batchInterval of the batch-csv agencies (default 250ms)
@@ -118,7 +118,7 @@ record BenchOptions(
         Duration backlogDrain = Duration.ofSeconds(quick ? 60 : 900);
         int perfSeconds = quick ? 8 : 20;
         int perfConfirm = 100;
-        String heap = "384m";
+        String heap = "256m";
         int inFlight = 512;
         int concurrency = 16;
         String batchInterval = "250ms";
