@@ -62,6 +62,9 @@ class ObservabilityIntegrationTests {
     @Autowired
     RabbitTemplate rabbit;
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     @BeforeAll
     static void agency() {
         AdapterTestEnvironment.AGENCIES.stubFor(
@@ -155,5 +158,19 @@ class ObservabilityIntegrationTests {
                         .GET()
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void everyPooledSessionPlansItsStatementsOnce() throws Exception {
+        try (var first = dataSource.getConnection();
+                var second = dataSource.getConnection()) {
+            for (var connection : List.of(first, second)) {
+                try (var statement = connection.createStatement();
+                        var result = statement.executeQuery("SHOW plan_cache_mode")) {
+                    result.next();
+                    assertThat(result.getString(1)).isEqualTo("force_generic_plan");
+                }
+            }
+        }
     }
 }
