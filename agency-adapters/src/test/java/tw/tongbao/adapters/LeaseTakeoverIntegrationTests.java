@@ -106,15 +106,19 @@ class LeaseTakeoverIntegrationTests {
 
     private void leasedForAnHour(ChangeFiled change, UUID holder) {
         var addressee = change.addresseeFor("RECOVER").orElseThrow();
+        jdbc.sql("INSERT INTO adapter_message (change_id, message) VALUES (:id, :message)")
+                .param("id", change.changeId())
+                .param("message", json.writeValueAsString(change))
+                .update();
         jdbc.sql("INSERT INTO adapter_delivery (delivery_id, agency, subject_ref, sequence, change_type, receipt,"
-                        + " message, status, attempts, revision, next_attempt_at, lease_until, leased_by,"
+                        + " change_id, status, attempts, revision, next_attempt_at, lease_until, leased_by,"
                         + " received_at, updated_at) VALUES (:id, 'RECOVER', :ref, 1, 'ADDRESS_CHANGE', :receipt,"
-                        + " CAST(:message AS jsonb), 'PENDING', 0, 0, now() - interval '1 minute',"
+                        + " :change, 'PENDING', 0, 0, now() - interval '1 minute',"
                         + " now() + interval '1 hour', :holder, now(), now())")
                 .param("id", addressee.deliveryId())
                 .param("ref", addressee.subjectRef())
                 .param("receipt", change.receipt())
-                .param("message", json.writeValueAsString(change))
+                .param("change", change.changeId())
                 .param("holder", holder)
                 .update();
     }

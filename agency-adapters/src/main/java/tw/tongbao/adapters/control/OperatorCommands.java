@@ -14,6 +14,7 @@ import tw.tongbao.adapters.resilience.AgencyControl;
 import tw.tongbao.adapters.transport.AdapterDelivery;
 import tw.tongbao.adapters.transport.DeliverySettlement;
 import tw.tongbao.adapters.transport.DeliveryStore;
+import tw.tongbao.adapters.transport.OperatorDeliveries;
 import tw.tongbao.core.agency.AgencyCode;
 import tw.tongbao.core.agency.AgencyRegistry;
 import tw.tongbao.core.control.AgencyCommand;
@@ -31,7 +32,7 @@ public class OperatorCommands {
 
     private static final Logger log = LoggerFactory.getLogger(OperatorCommands.class);
 
-    private final DeliveryStore store;
+    private final OperatorDeliveries deliveries;
     private final DeliverySettlement settlement;
     private final AgencyControl control;
     private final AgencyRegistry registry;
@@ -40,14 +41,14 @@ public class OperatorCommands {
     private final Clock clock;
 
     public OperatorCommands(
-            DeliveryStore store,
+            OperatorDeliveries deliveries,
             DeliverySettlement settlement,
             AgencyControl control,
             AgencyRegistry registry,
             JdbcClient jdbc,
             TransactionTemplate transactions,
             Clock clock) {
-        this.store = store;
+        this.deliveries = deliveries;
         this.settlement = settlement;
         this.control = control;
         this.registry = registry;
@@ -101,7 +102,7 @@ public class OperatorCommands {
     }
 
     private String apply(DeliveryCommand command, Instant now) {
-        Optional<DeliveryStore.Sibling> found = store.lock(command.deliveryId(), now);
+        Optional<DeliveryStore.Sibling> found = deliveries.lock(command.deliveryId(), now);
         if (found.isEmpty() || !found.get().delivery().agency().equals(command.agency())) {
             return refused("no delivery " + command.deliveryId() + " for " + command.agency());
         }
@@ -118,7 +119,7 @@ public class OperatorCommands {
         if (delivery.status() != DeliveryStatus.PARKED && delivery.status() != DeliveryStatus.REJECTED) {
             return refused("delivery is " + delivery.status() + "; only PARKED or REJECTED deliveries are retried");
         }
-        Optional<AdapterDelivery> newer = store.newerOfSameType(delivery);
+        Optional<AdapterDelivery> newer = deliveries.newerOfSameType(delivery);
         if (newer.isPresent()) {
             // Sending it now would leave the agency holding an older value than it has or will get.
             if (delivery.status() != DeliveryStatus.PARKED) {
@@ -136,7 +137,7 @@ public class OperatorCommands {
         return switch (delivery.status()) {
             case PENDING, RETRYING -> {
                 if (inFlight) {
-                    store.requestCancel(delivery, why);
+                    deliveries.requestCancel(delivery, why);
                     yield "cancel requested; applied when its try under way settles";
                 }
                 settlement.record(delivery, delivery.cancelled(null, why), null, now);
@@ -153,8 +154,8 @@ public class OperatorCommands {
     private String apply(ReplayCommand command, Instant now) {
         String why =
                 "replayed by operator " + command.actor() + (command.reason() == null ? "" : ": " + command.reason());
-        List<AdapterDelivery> replayable = store.replayable(command.agency(), command.since(), command.until());
-        long inWindow = store.deliveredBetween(command.agency(), command.since(), command.until());
+        List<AdapterDelivery> replayable = deliveries.replayable(command.agency(), command.since(), command.until());
+        long inWindow = deliveries.deliveredBetween(command.agency(), command.since(), command.until());
         for (AdapterDelivery delivery : replayable) {
             settlement.record(delivery, delivery.pendingAgain(why, now), null, now);
         }

@@ -52,7 +52,8 @@ class DeliveryMetrics implements AttemptObserver {
                             .maximumExpectedValue(agency.timeout().plus(agency.batchInterval()))
                             .register(meters));
             Gauge.builder("tongbao.backlog", backlog.computeIfAbsent(code, c -> new AtomicLong()), AtomicLong::get)
-                    .description("Open deliveries (PENDING or RETRYING) of an agency")
+                    .description(
+                            "Open deliveries (PENDING or RETRYING) of an agency; exact up to 1000, estimated above")
                     .tag("agency", code)
                     .register(meters);
             Gauge.builder("tongbao.in.flight", guard, AgencyGuard::inFlight)

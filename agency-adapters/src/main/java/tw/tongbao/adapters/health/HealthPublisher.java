@@ -17,7 +17,7 @@ import tw.tongbao.adapters.resilience.AgencyControl;
 import tw.tongbao.adapters.resilience.AgencyGuard;
 import tw.tongbao.adapters.resilience.AgencyGuards;
 import tw.tongbao.adapters.resilience.AgencyState;
-import tw.tongbao.adapters.transport.DeliveryStore;
+import tw.tongbao.adapters.transport.DeliveryBacklog;
 import tw.tongbao.core.agency.Agency;
 import tw.tongbao.core.agency.AgencyRegistry;
 import tw.tongbao.core.control.AgencyHealth;
@@ -35,7 +35,7 @@ class HealthPublisher implements SmartLifecycle {
     private final AgencyRegistry registry;
     private final AgencyGuards guards;
     private final AgencyControl control;
-    private final DeliveryStore store;
+    private final DeliveryBacklog backlog;
     private final DeliveryMetrics metrics;
     private final AdapterInstance instance;
     private final RabbitTemplate rabbit;
@@ -48,7 +48,7 @@ class HealthPublisher implements SmartLifecycle {
             AgencyRegistry registry,
             AgencyGuards guards,
             AgencyControl control,
-            DeliveryStore store,
+            DeliveryBacklog backlog,
             DeliveryMetrics metrics,
             AdapterInstance instance,
             RabbitTemplate rabbit,
@@ -57,7 +57,7 @@ class HealthPublisher implements SmartLifecycle {
         this.registry = registry;
         this.guards = guards;
         this.control = control;
-        this.store = store;
+        this.backlog = backlog;
         this.metrics = metrics;
         this.instance = instance;
         this.rabbit = rabbit;
@@ -68,13 +68,14 @@ class HealthPublisher implements SmartLifecycle {
     /** Takes and publishes one snapshot of every agency. */
     void publishAll() {
         try {
-            Map<String, Long> backlog = store.backlog();
+            Map<String, Long> open = backlog.of(
+                    registry.all().stream().map(a -> a.code().value()).toList());
             for (Agency agency : registry.all()) {
                 String code = agency.code().value();
-                long open = backlog.getOrDefault(code, 0L);
-                metrics.backlog(code, open);
+                long agencyOpen = open.getOrDefault(code, 0L);
+                metrics.backlog(code, agencyOpen);
                 rabbit.convertAndSend(
-                        Topology.REPORTS_EXCHANGE, Topology.AGENCY_HEALTH_ROUTING_KEY, snapshot(code, open));
+                        Topology.REPORTS_EXCHANGE, Topology.AGENCY_HEALTH_ROUTING_KEY, snapshot(code, agencyOpen));
             }
             if (failing) {
                 failing = false;

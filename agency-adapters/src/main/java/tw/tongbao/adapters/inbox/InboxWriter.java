@@ -76,11 +76,14 @@ class InboxWriter {
                                 r.change().type(),
                                 r.change().receipt(),
                                 now),
+                        r.change().changeId(),
                         r.messageJson()))
                 .toList();
         List<AdapterDelivery> arriving =
                 arrivals.stream().map(DeliveryStore.Arrival::delivery).toList();
         return Boolean.TRUE.equals(transactions.execute(tx -> {
+            // First: other agencies' inbox transactions store the same changes' messages (see storeMessages).
+            store.storeMessages(arrivals);
             // All siblings are locked before the first insert: an insert takes the subject's head-of-line lock (V3
             // trigger), and no transaction may wait for a delivery row while holding that lock, or two could deadlock.
             Map<UUID, DeliveryStore.Sibling> rows = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package tw.tongbao.adapters.report;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -14,7 +15,8 @@ import tw.tongbao.core.report.DeliveryReported;
 
 /**
  * The {@code report_outbox} table: reports written with each state change, and operator alerts, waiting for the relay.
- * Each is serialised once, here; the relay sends the stored JSON as it is.
+ * Each is serialised once, here; the relay sends the stored JSON as it is, so it is kept as text (jsonb would parse
+ * it on insert and print it again on read), with the revision it logs beside it.
  */
 @Repository
 public class ReportOutbox {
@@ -32,7 +34,7 @@ public class ReportOutbox {
 
     /** Queues a report; call inside the transaction that made the state change. */
     public void append(DeliveryReported report) {
-        insert(REPORT, report.deliveryId(), json.writeValueAsString(report), report.occurredAt());
+        insert(REPORT, report.deliveryId(), report.revision(), json.writeValueAsString(report), report.occurredAt());
     }
 
     /** Queues reports in one statement, in list order; call inside the transaction that made the state changes. */
@@ -40,12 +42,15 @@ public class ReportOutbox {
         if (reports.isEmpty()) {
             return;
         }
-        jdbc.sql("INSERT INTO report_outbox (kind, delivery_id, body, created_at)"
-                        + " SELECT :kind, r.id, CAST(r.body AS jsonb), r.at FROM unnest(CAST(:ids AS uuid[]),"
-                        + " CAST(:bodies AS text[]), CAST(:ats AS timestamptz[])) WITH ORDINALITY AS r(id, body, at, n)"
-                        + " ORDER BY r.n")
+        jdbc.sql("INSERT INTO report_outbox (kind, delivery_id, revision, body, created_at)"
+                        + " SELECT :kind, r.id, r.revision, r.body, r.at FROM unnest(CAST(:ids AS uuid[]),"
+                        + " CAST(:revisions AS bigint[]), CAST(:bodies AS text[]), CAST(:ats AS timestamptz[]))"
+                        + " WITH ORDINALITY AS r(id, revision, body, at, n) ORDER BY r.n")
                 .param("kind", REPORT)
                 .param("ids", reports.stream().map(DeliveryReported::deliveryId).toArray(UUID[]::new))
+                .param(
+                        "revisions",
+                        reports.stream().map(DeliveryReported::revision).toArray(Long[]::new))
                 .param("bodies", reports.stream().map(json::writeValueAsString).toArray(String[]::new))
                 .param(
                         "ats",
@@ -55,14 +60,15 @@ public class ReportOutbox {
 
     /** Queues an alert for operators; inside the transaction that made the state change, if there is one. */
     public void appendAlert(AgencyAlert alert) {
-        insert(ALERT, null, json.writeValueAsString(alert), alert.at());
+        insert(ALERT, null, null, json.writeValueAsString(alert), alert.at());
     }
 
-    private void insert(String kind, UUID deliveryId, String body, Instant at) {
-        jdbc.sql("INSERT INTO report_outbox (kind, delivery_id, body, created_at)"
-                        + " VALUES (:kind, :id, CAST(:body AS jsonb), :at)")
+    private void insert(String kind, UUID deliveryId, Long revision, String body, Instant at) {
+        jdbc.sql("INSERT INTO report_outbox (kind, delivery_id, revision, body, created_at)"
+                        + " VALUES (:kind, :id, :revision, :body, :at)")
                 .param("kind", kind)
                 .param("id", deliveryId)
+                .param("revision", revision, Types.BIGINT)
                 .param("body", body)
                 .param("at", Timestamp.from(at(at)))
                 .update();
@@ -74,8 +80,7 @@ public class ReportOutbox {
 
     /** The oldest waiting messages, in id order, as stored. */
     List<Pending> oldest(int limit) {
-        return jdbc.sql("SELECT id, kind, delivery_id, body->>'revision' AS revision, body::text AS body"
-                        + " FROM report_outbox ORDER BY id LIMIT :limit")
+        return jdbc.sql("SELECT id, kind, delivery_id, revision, body" + " FROM report_outbox ORDER BY id LIMIT :limit")
                 .param("limit", limit)
                 .query((rs, n) -> pending(
                         rs.getLong("id"),

@@ -20,14 +20,14 @@ import tw.tongbao.core.delivery.DeliveryStatus;
 @Repository
 public class DeliveryStore {
 
-    private static final String COLUMNS = "delivery_id, agency, subject_ref, sequence, change_type, receipt, status,"
+    static final String COLUMNS = "delivery_id, agency, subject_ref, sequence, change_type, receipt, status,"
             + " attempts, revision, reason, next_attempt_at, attempts_before_retry";
 
     /**
      * Whether row {@code c}'s lease still binds: not lapsed, and held by an instance whose heartbeat is recent (in
      * database time, so the instances' clocks need not agree).
      */
-    private static final String LIVE_LEASE = "(c.lease_until IS NOT NULL AND c.lease_until >= :now"
+    static final String LIVE_LEASE = "(c.lease_until IS NOT NULL AND c.lease_until >= :now"
             + " AND (c.leased_by IS NULL OR c.leased_by IN (SELECT i.instance_id FROM adapter_instance i"
             + " WHERE i.heartbeat_at >= clock_timestamp() - make_interval(secs => :stale))))";
 
@@ -44,9 +44,8 @@ public class DeliveryStore {
     /** The order in which statements that lock several delivery rows lock them. */
     private static final String ROW_ORDER = " ORDER BY subject_ref, sequence, delivery_id";
 
-    private static final String INSERT = "INSERT INTO adapter_delivery (" + COLUMNS + ", message, received_at,"
-            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?)"
-            + " ON CONFLICT (delivery_id) DO NOTHING";
+    private static final String INSERT = "INSERT INTO adapter_delivery (" + COLUMNS + ", change_id, received_at,"
+            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING";
 
     private static final String UPDATE = "UPDATE adapter_delivery SET status = ?, attempts = ?, revision = ?,"
             + " reason = ?, next_attempt_at = ?, attempts_before_retry = ?, lease_until = NULL, leased_by = NULL,"
@@ -66,14 +65,35 @@ public class DeliveryStore {
         this.staleSeconds = properties.instanceStaleAfter().toMillis() / 1000.0;
     }
 
-    /** Stores a newly received delivery with its message; false when it is already here (a redelivery). */
-    public boolean insertIfAbsent(AdapterDelivery delivery, String messageJson, Instant now) {
-        return insertAllIfAbsent(List.of(new Arrival(delivery, messageJson)), now)[0];
+    /** Stores a newly received delivery and its message; false when it is already here (a redelivery). */
+    public boolean insertIfAbsent(AdapterDelivery delivery, UUID changeId, String messageJson, Instant now) {
+        List<Arrival> arrival = List.of(new Arrival(delivery, changeId, messageJson));
+        storeMessages(arrival);
+        return insertAllIfAbsent(arrival, now)[0];
     }
 
     /**
-     * Stores newly received deliveries with their messages in one round trip, in lock order; element i says whether
-     * arrival i was stored (false: it was here already, a redelivery).
+     * Stores the arrivals' messages, each change's once whatever number of agencies it is addressed to, in one
+     * statement and in change id order. Call it before any other statement of the transaction that locks: inbox
+     * transactions of different agencies store the same changes concurrently, and a second insert of a change id waits
+     * for the first to commit, so these waits take one total order and cannot close a cycle with the per-agency locks
+     * taken afterwards (see {@link #LOCK_ORDER}).
+     */
+    public void storeMessages(List<Arrival> arrivals) {
+        if (arrivals.isEmpty()) {
+            return;
+        }
+        jdbc.sql("INSERT INTO adapter_message (change_id, message) SELECT DISTINCT ON (m.id) m.id, m.message"
+                        + " FROM unnest(CAST(:ids AS uuid[]), CAST(:messages AS text[])) AS m(id, message)"
+                        + " ORDER BY m.id ON CONFLICT (change_id) DO NOTHING")
+                .param("ids", arrivals.stream().map(Arrival::changeId).toArray(UUID[]::new))
+                .param("messages", arrivals.stream().map(Arrival::messageJson).toArray(String[]::new))
+                .update();
+    }
+
+    /**
+     * Stores newly received deliveries in one round trip, in lock order; element i says whether arrival i was stored
+     * (false: it was here already, a redelivery). Their messages are stored by {@link #storeMessages} first.
      */
     public boolean[] insertAllIfAbsent(List<Arrival> arrivals, Instant now) {
         if (arrivals.isEmpty()) {
@@ -97,7 +117,7 @@ public class DeliveryStore {
                 delivery.reason(),
                 Timestamp.from(delivery.nextAttemptAt()),
                 delivery.attemptsBeforeRetry(),
-                arrivals.get(i).messageJson(),
+                arrivals.get(i).changeId(),
                 at,
                 at
             });
@@ -137,7 +157,7 @@ public class DeliveryStore {
      * subject (head of line), skipping rows another dispatcher holds, and leases them until {@code leaseUntil}. A lease
      * that lapsed, or whose holder stopped heartbeating, no longer holds a row back.
      */
-    public List<Claim> claim(String agency, int limit, Instant now, Instant leaseUntil, java.util.UUID instance) {
+    public List<Claim> claim(String agency, int limit, Instant now, Instant leaseUntil, UUID instance) {
         // adapter_head names each subject's lowest open delivery (kept by a trigger, V3). Candidates are read from it a
         // page at a time in due order (a single-table index range scan, whatever the statistics say), then leased by
         // primary key; rows in flight are passed over, so a claim costs O(batch + in flight), not O(backlog). Usually
@@ -182,11 +202,12 @@ public class DeliveryStore {
                         + " leased AS (UPDATE adapter_delivery d SET lease_until = :lease, leased_by = :instance"
                         + " FROM due WHERE d.delivery_id = due.delivery_id"
                         + " RETURNING d.*, due.previous_holder, due.taken_over)"
-                        + " SELECT n.head_count, last.last_at, last.last_seq, leased.*"
+                        + " SELECT n.head_count, last.last_at, last.last_seq, leased.*, m.message"
                         + " FROM (SELECT count(*) AS head_count FROM heads) n"
                         + " LEFT JOIN (SELECT next_attempt_at AS last_at, sequence AS last_seq FROM heads"
                         + "   ORDER BY next_attempt_at DESC, sequence DESC LIMIT 1) last ON true"
-                        + " LEFT JOIN leased ON true")
+                        + " LEFT JOIN leased ON true"
+                        + " LEFT JOIN adapter_message m ON m.change_id = leased.change_id")
                 .param("agency", agency)
                 .param("now", Timestamp.from(now))
                 .param("page", page)
@@ -320,95 +341,11 @@ public class DeliveryStore {
                 .optional();
     }
 
-    /** One delivery, locked, and whether a dispatcher holds it now (a try is under way). */
-    public java.util.Optional<Sibling> lock(UUID deliveryId, Instant now) {
-        return jdbc.sql("SELECT " + COLUMNS + ", " + LIVE_LEASE + " AS in_flight FROM adapter_delivery c"
-                        + " WHERE delivery_id = :id FOR UPDATE")
-                .param("id", deliveryId)
-                .param("now", Timestamp.from(now))
-                .param("stale", staleSeconds)
-                .query((rs, n) -> new Sibling(map(rs, n), rs.getBoolean("in_flight")))
-                .optional();
-    }
-
-    /** Asks that an in-flight delivery be cancelled once its try settles; false when the row moved on. */
-    public boolean requestCancel(AdapterDelivery delivery, String reason) {
-        return jdbc.sql("UPDATE adapter_delivery SET cancel_reason = :reason WHERE delivery_id = :id"
-                                + " AND revision = :revision")
-                        .param("reason", reason)
-                        .param("id", delivery.deliveryId())
-                        .param("revision", delivery.revision())
-                        .update()
-                == 1;
-    }
-
-    /**
-     * A newer delivery of the same agency, subject and type that the agency has or will get: delivering {@code older}
-     * after it would leave the agency holding an older value.
-     */
-    public java.util.Optional<AdapterDelivery> newerOfSameType(AdapterDelivery older) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM adapter_delivery WHERE agency = :agency AND subject_ref = :ref"
-                        + " AND change_type = :type AND sequence > :seq"
-                        + " AND status IN ('PENDING', 'RETRYING', 'DELIVERED', 'APPLIED')"
-                        + " ORDER BY sequence DESC LIMIT 1")
-                .param("agency", older.agency())
-                .param("ref", older.subjectRef())
-                .param("type", older.changeType().name())
-                .param("seq", older.sequence())
-                .query(DeliveryStore::map)
-                .optional();
-    }
-
-    /**
-     * The deliveries of one agency first delivered in [since, until), now DELIVERED or APPLIED, locked, oldest first;
-     * without those a newer delivery of the same subject and type outside the replay would overtake.
-     */
-    public List<AdapterDelivery> replayable(String agency, Instant since, Instant until) {
-        String inWindow = " IN ('DELIVERED', 'APPLIED') AND %1$s.first_delivered_at >= :since"
-                + " AND %1$s.first_delivered_at < :until";
-        return jdbc.sql("SELECT " + COLUMNS + " FROM adapter_delivery d WHERE d.agency = :agency AND d.status"
-                        + inWindow.formatted("d")
-                        + " AND NOT EXISTS (SELECT 1 FROM adapter_delivery n WHERE n.agency = d.agency"
-                        + "   AND n.subject_ref = d.subject_ref AND n.change_type = d.change_type"
-                        + "   AND n.sequence > d.sequence"
-                        + "   AND n.status IN ('PENDING', 'RETRYING', 'DELIVERED', 'APPLIED')"
-                        + "   AND NOT (n.status" + inWindow.formatted("n") + "))"
-                        + " ORDER BY d.first_delivered_at, d.sequence FOR UPDATE")
-                .param("agency", agency)
-                .param("since", Timestamp.from(since))
-                .param("until", Timestamp.from(until))
-                .query(DeliveryStore::map)
-                .list();
-    }
-
-    /** How many deliveries of one agency were first delivered in [since, until) and are DELIVERED or APPLIED now. */
-    public long deliveredBetween(String agency, Instant since, Instant until) {
-        return jdbc.sql("SELECT count(*) FROM adapter_delivery WHERE agency = :agency"
-                        + " AND status IN ('DELIVERED', 'APPLIED') AND first_delivered_at >= :since"
-                        + " AND first_delivered_at < :until")
-                .param("agency", agency)
-                .param("since", Timestamp.from(since))
-                .param("until", Timestamp.from(until))
-                .query(Long.class)
-                .single();
-    }
-
-    /** Open deliveries (PENDING or RETRYING) per agency; agencies without any are absent. */
-    public java.util.Map<String, Long> backlog() {
-        java.util.Map<String, Long> backlog = new java.util.HashMap<>();
-        jdbc.sql("SELECT agency, count(*) AS open FROM adapter_delivery WHERE status IN ('PENDING', 'RETRYING')"
-                        + " GROUP BY agency")
-                .query(rs -> {
-                    backlog.put(rs.getString("agency"), rs.getLong("open"));
-                });
-        return backlog;
-    }
-
     /** Another delivery of the same agency, subject and type; in flight while a dispatcher holds it. */
     public record Sibling(AdapterDelivery delivery, boolean inFlight) {}
 
-    /** A delivery just received, with the message it came in. */
-    public record Arrival(AdapterDelivery delivery, String messageJson) {}
+    /** A delivery just received, with the change it belongs to and the message that change came in. */
+    public record Arrival(AdapterDelivery delivery, UUID changeId, String messageJson) {}
 
     /** A state change: the delivery as it was read, and as it is to be written. */
     public record StateChange(AdapterDelivery before, AdapterDelivery after) {}

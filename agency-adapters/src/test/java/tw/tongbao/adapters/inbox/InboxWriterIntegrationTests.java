@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +24,7 @@ import tw.tongbao.adapters.transport.AttemptResult;
 import tw.tongbao.adapters.transport.DeliverySettlement;
 import tw.tongbao.adapters.transport.DeliveryStore;
 import tw.tongbao.adapters.transport.EngineDatabase;
+import tw.tongbao.core.agency.Agency;
 import tw.tongbao.core.answer.AgencyAnswer;
 import tw.tongbao.core.change.ChangeType;
 import tw.tongbao.core.envelope.ChangeFiled;
@@ -188,12 +195,86 @@ class InboxWriterIntegrationTests {
         assertThat(settled.get()).isGreaterThan(16);
     }
 
+    @Test
+    void storesAChangesMessageOnceForAllItsAgenciesAndEachAgencysClaimReadsIt() {
+        Agency other = EngineDatabase.OTHER_AGENCY;
+        ChangeFiled change = Changes.filed(ChangeType.ADDRESS_CHANGE, "carol", 1, Map.of(), AGENCY, "NTA");
+        String json = db.json.writeValueAsString(change);
+
+        writer.storeAll(EngineDatabase.AGENCY, List.of(arrival(change, AGENCY, json)));
+        writer.storeAll(other, List.of(arrival(change, "NTA", json)));
+        writer.storeAll(other, List.of(arrival(change, "NTA", json)));
+
+        assertThat(db.jdbc
+                        .sql("SELECT count(*) FROM adapter_message")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        Instant now = Instant.now();
+        for (String agency : List.of(AGENCY, "NTA")) {
+            assertThat(db.store.claim(agency, 16, now, now.plusSeconds(60), UUID.randomUUID()))
+                    .singleElement()
+                    .satisfies(claim -> assertThat(claim.messageJson()).isEqualTo(json));
+        }
+    }
+
+    @Test
+    void agenciesStoringTheSameChangesInOppositeOrdersAtOnceNeitherDeadlockNorStoreAMessageTwice() throws Exception {
+        Agency other = EngineDatabase.OTHER_AGENCY;
+        List<ChangeFiled> changes = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            changes.add(Changes.filed(ChangeType.ADDRESS_CHANGE, "subject-" + i, 1, Map.of(), AGENCY, "NTA"));
+        }
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService inboxes = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> forward = inboxes.submit(() -> storeInBatches(EngineDatabase.AGENCY, changes, together));
+            List<ChangeFiled> reversed = new ArrayList<>(changes);
+            Collections.reverse(reversed);
+            Future<?> backward = inboxes.submit(() -> storeInBatches(other, reversed, together));
+            forward.get(60, TimeUnit.SECONDS);
+            backward.get(60, TimeUnit.SECONDS);
+        } finally {
+            inboxes.shutdownNow();
+        }
+
+        assertThat(db.jdbc
+                        .sql("SELECT count(*) FROM adapter_message")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(64);
+        assertThat(db.jdbc
+                        .sql("SELECT count(*) FROM adapter_delivery")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(128);
+    }
+
+    /** Stores the changes for one agency in batches of 16, each started together with the other thread's. */
+    private static Void storeInBatches(Agency agency, List<ChangeFiled> changes, CyclicBarrier together)
+            throws Exception {
+        String code = agency.code().value();
+        for (int from = 0; from < changes.size(); from += 16) {
+            List<InboxWriter.Received> batch = new ArrayList<>();
+            for (ChangeFiled change : changes.subList(from, from + 16)) {
+                batch.add(arrival(change, code, db.json.writeValueAsString(change)));
+            }
+            together.await(30, TimeUnit.SECONDS);
+            writer.storeAll(agency, batch);
+        }
+        return null;
+    }
+
+    private static InboxWriter.Received arrival(ChangeFiled change, String agency, String json) {
+        return new InboxWriter.Received(change, change.addresseeFor(agency).orElseThrow(), json);
+    }
+
     /** Every delivery's status, revision and reports. */
     private static Map<UUID, String> outcome() {
         Map<UUID, String> rows = new TreeMap<>();
         db.jdbc
-                .sql("SELECT delivery_id, status, revision, (SELECT string_agg(body->>'status' || '@'"
-                        + " || (body->>'revision'), ',' ORDER BY id) FROM report_outbox r"
+                .sql("SELECT delivery_id, status, revision, (SELECT string_agg(body::jsonb->>'status' || '@'"
+                        + " || (body::jsonb->>'revision'), ',' ORDER BY id) FROM report_outbox r"
                         + " WHERE r.delivery_id = d.delivery_id) AS reports FROM adapter_delivery d")
                 .query(rs -> {
                     rows.put(
@@ -226,7 +307,7 @@ class InboxWriterIntegrationTests {
 
     private static List<String> reportsOf(ChangeFiled change) {
         return db.jdbc
-                .sql("SELECT (body->>'status') || '@' || (body->>'revision') FROM report_outbox"
+                .sql("SELECT (body::jsonb->>'status') || '@' || (body::jsonb->>'revision') FROM report_outbox"
                         + " WHERE delivery_id = :id ORDER BY id")
                 .param("id", change.addresseeFor(AGENCY).orElseThrow().deliveryId())
                 .query(String.class)

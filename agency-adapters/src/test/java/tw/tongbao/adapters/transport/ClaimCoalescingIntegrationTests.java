@@ -160,7 +160,8 @@ class ClaimCoalescingIntegrationTests {
                     ChangeType.ADDRESS_CHANGE,
                     change.receipt(),
                     Instant.now().minusSeconds(1));
-            assertThat(db.store.insertIfAbsent(delivery, db.json.writeValueAsString(change), Instant.now()))
+            assertThat(db.store.insertIfAbsent(
+                            delivery, change.changeId(), db.json.writeValueAsString(change), Instant.now()))
                     .isTrue();
         }
     }

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
 import tw.tongbao.adapters.AdaptersProperties;
 import tw.tongbao.core.change.ChangeType;
 import tw.tongbao.core.report.AttemptRecord;
@@ -144,9 +146,9 @@ class DeliveryClaimIntegrationTests {
     void aBacklogOfFiveThousandDueSubjectsIsClaimedInBatchSizedSteps() {
         // 5,000 due heads, each with a later delivery waiting behind it: 10,000 open rows.
         jdbc.sql("INSERT INTO adapter_delivery (delivery_id, agency, subject_ref, sequence, change_type, receipt,"
-                        + " message, status, next_attempt_at, received_at, updated_at)"
+                        + " change_id, status, next_attempt_at, received_at, updated_at)"
                         + " SELECT gen_random_uuid(), :agency, 'subject-' || s, q, 'ADDRESS_CHANGE', 'R' || s,"
-                        + " '{}'::jsonb, 'PENDING', CAST(:due AS timestamptz) - make_interval(secs => s), :due, :due"
+                        + " gen_random_uuid(), 'PENDING', CAST(:due AS timestamptz) - make_interval(secs => s), :due, :due"
                         + " FROM generate_series(1, 5000) s, generate_series(1, 2) q")
                 .param("agency", AGENCY)
                 .param("due", Timestamp.from(now))
@@ -185,9 +187,9 @@ class DeliveryClaimIntegrationTests {
     void refreshesPlannerStatisticsOnceABacklogHasChangedTheTables() {
         long analyzedBefore = analyzeCount("adapter_head");
         jdbc.sql("INSERT INTO adapter_delivery (delivery_id, agency, subject_ref, sequence, change_type, receipt,"
-                        + " message, status, next_attempt_at, received_at, updated_at)"
+                        + " change_id, status, next_attempt_at, received_at, updated_at)"
                         + " SELECT gen_random_uuid(), :agency, 'stats-' || s, q, 'ADDRESS_CHANGE', 'R' || s,"
-                        + " '{}'::jsonb, 'PENDING', :due, :due, :due"
+                        + " gen_random_uuid(), 'PENDING', :due, :due, :due"
                         + " FROM generate_series(1, 2000) s, generate_series(1, 2) q")
                 .param("agency", AGENCY)
                 .param("due", Timestamp.from(now))
@@ -200,6 +202,36 @@ class DeliveryClaimIntegrationTests {
             statistics.refreshIfStale();
             assertThat(analyzeCount("adapter_head")).isGreaterThan(analyzedBefore);
         });
+    }
+
+    @Test
+    void aClaimsLeaseIsWrittenBesideTheRowWithoutNewIndexEntries() {
+        // 400 rows fill whole pages; the claim takes the 8 due first, which sit on the first page.
+        jdbc.sql("INSERT INTO adapter_delivery (delivery_id, agency, subject_ref, sequence, change_type, receipt,"
+                        + " change_id, status, next_attempt_at, received_at, updated_at)"
+                        + " SELECT gen_random_uuid(), :agency, 'subject-' || s, 1, 'ADDRESS_CHANGE', 'R' || s,"
+                        + " gen_random_uuid(), 'PENDING', CAST(:due AS timestamptz) - make_interval(secs => 1000 - s),"
+                        + " :due, :due FROM generate_series(1, 400) s")
+                .param("agency", AGENCY)
+                .param("due", Timestamp.from(now))
+                .update();
+        TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+
+        long hotUpdates = transaction.execute(tx -> {
+            // This connection's counts not yet flushed to the shared statistics, read before and after the claim.
+            long before = hotUpdatesOfThisConnection();
+            assertThat(store.claim(AGENCY, 8, now, now.plus(Duration.ofMinutes(2)), INSTANCE))
+                    .hasSize(8);
+            return hotUpdatesOfThisConnection() - before;
+        });
+
+        assertThat(hotUpdates).isEqualTo(8);
+    }
+
+    private static long hotUpdatesOfThisConnection() {
+        return jdbc.sql("SELECT n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'adapter_delivery'")
+                .query(Long.class)
+                .single();
     }
 
     private static long analyzeCount(String table) {
@@ -284,7 +316,7 @@ class DeliveryClaimIntegrationTests {
     private AdapterDelivery arrive(String subject, long sequence, ChangeType type, Instant due) {
         AdapterDelivery received = AdapterDelivery.received(
                 UUID.randomUUID(), AGENCY, subject, sequence, type, "R-" + subject + "-" + sequence, due);
-        assertThat(store.insertIfAbsent(received, "{}", now)).isTrue();
+        assertThat(store.insertIfAbsent(received, UUID.randomUUID(), "{}", now)).isTrue();
         return received;
     }
 

@@ -153,9 +153,9 @@ class DeliverySettlementIntegrationTests {
         List<AdapterDelivery> claimed = claimed(2);
         AdapterDelivery failing = claimed.get(0);
         AdapterDelivery delivering = claimed.get(1);
-        assertThat(db.store.requestCancel(failing, "cancelled by operator op-1"))
+        assertThat(db.operator.requestCancel(failing, "cancelled by operator op-1"))
                 .isTrue();
-        assertThat(db.store.requestCancel(delivering, "cancelled by operator op-1"))
+        assertThat(db.operator.requestCancel(delivering, "cancelled by operator op-1"))
                 .isTrue();
 
         List<AdapterDelivery> after = db.settlement.settleAll(

@@ -38,6 +38,9 @@ public final class EngineDatabase implements AutoCloseable {
     /** The agency the tests deliver to: every change type, the contract's retry schedule. */
     public static final Agency AGENCY = agency("NHIA");
 
+    /** A second agency, for changes addressed to more than one. */
+    public static final Agency OTHER_AGENCY = agency("NTA");
+
     private final TestDatabase database;
     private final HikariDataSource dataSource;
 
@@ -46,6 +49,7 @@ public final class EngineDatabase implements AutoCloseable {
     public final JsonMapper json = JsonMapper.builder().build();
     public final TransactionTemplate transactions;
     public final DeliveryStore store;
+    public final OperatorDeliveries operator;
     public final ReportOutbox reports;
     public final AgencyControl control;
     public final DeliverySettlement settlement;
@@ -63,9 +67,13 @@ public final class EngineDatabase implements AutoCloseable {
         transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         AdaptersProperties properties = AdaptersProperties.defaults();
         store = new DeliveryStore(template, properties);
+        operator = new OperatorDeliveries(jdbc, properties);
         reports = new ReportOutbox(jdbc, json);
         control = new AgencyControl(
-                new InMemoryAgencyStates(), new AgencyRegistry(List.of(AGENCY)), Clock.systemUTC(), properties);
+                new InMemoryAgencyStates(),
+                new AgencyRegistry(List.of(AGENCY, OTHER_AGENCY)),
+                Clock.systemUTC(),
+                properties);
         AnswerPolicy answers =
                 new AnswerPolicy(new RetryPolicy(0.2, Duration.ofHours(1), RandomGenerator.getDefault()));
         settlement = new DeliverySettlement(store, reports, control, answers, transactions, Clock.systemUTC());
@@ -78,7 +86,7 @@ public final class EngineDatabase implements AutoCloseable {
 
     /** Empties every table the engine writes. */
     public void empty() {
-        jdbc.sql("TRUNCATE adapter_delivery, adapter_head, report_outbox, adapter_instance")
+        jdbc.sql("TRUNCATE adapter_delivery, adapter_message, adapter_head, report_outbox, adapter_instance")
                 .update();
     }
 
@@ -92,7 +100,7 @@ public final class EngineDatabase implements AutoCloseable {
                 type,
                 "R-" + subject + "-" + sequence,
                 Instant.now().minusSeconds(1));
-        store.insertIfAbsent(received, "{}", Instant.now());
+        store.insertIfAbsent(received, UUID.randomUUID(), "{}", Instant.now());
         return received;
     }
 
