@@ -45,18 +45,21 @@ final class ChangeQueries {
      *
      * @param requestHash the fingerprint of the body that got it
      * @param response the body of that answer
+     * @param json that body exactly as it was sent
      */
-    record StoredAnswer(String requestHash, ChangeView response) {}
+    record StoredAnswer(String requestHash, ChangeView response, String json) {}
 
     Optional<StoredAnswer> findAnswer(NationalId filer, IdempotencyKey key) {
         return jdbc
                 .query(
-                        "select request_hash, response::text as response from change"
+                        "select request_hash, response from change"
                                 + " where filer_id = :filer and idempotency_key = :key",
                         Map.of("filer", filer.value(), "key", key.value()),
-                        (rs, n) -> new StoredAnswer(
-                                rs.getString("request_hash"),
-                                json.readValue(rs.getString("response"), ChangeView.class)))
+                        (rs, n) -> {
+                            String response = rs.getString("response");
+                            return new StoredAnswer(
+                                    rs.getString("request_hash"), json.readValue(response, ChangeView.class), response);
+                        })
                 .stream()
                 .findFirst();
     }

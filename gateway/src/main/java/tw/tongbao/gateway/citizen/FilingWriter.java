@@ -145,7 +145,7 @@ class FilingWriter {
                 "insert into change (id, receipt, type, subject_id, filer_id, subject_name, sequence, effective_date,"
                         + " submitted_at, data, idempotency_key, request_hash, response)"
                         + " select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-                        + " ?::bigint[], ?::date[], ?::timestamptz[], ?::jsonb[], ?::text[], ?::text[], ?::jsonb[])",
+                        + " ?::bigint[], ?::date[], ?::timestamptz[], ?::jsonb[], ?::text[], ?::text[], ?::text[])",
                 column(filed, f -> f.filing().changeId().toString()),
                 column(filed, f -> f.filing().receipt().value()),
                 column(filed, f -> f.filing().request().type().name()),

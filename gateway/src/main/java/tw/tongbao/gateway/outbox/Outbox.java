@@ -35,7 +35,7 @@ public class Outbox {
         jdbc.update(
                 "insert into outbox (change_id, payload, created_at)"
                         + " select change_id, payload, now()"
-                        + " from unnest(?::uuid[], ?::jsonb[]) with ordinality as t (change_id, payload, position)"
+                        + " from unnest(?::uuid[], ?::text[]) with ordinality as t (change_id, payload, position)"
                         + " order by position",
                 changes.stream().map(change -> change.changeId().toString()).toArray(String[]::new),
                 changes.stream().map(json::writeValueAsString).toArray(String[]::new));

@@ -150,7 +150,7 @@ class OutboxRelay implements SmartLifecycle {
                             + " and not exists (select 1 from (select claimed_until from outbox"
                             + "   where published_at is null order by id limit 1) oldest"
                             + "   where oldest.claimed_until > now())"
-                            + " returning id, change_id, payload::text as payload",
+                            + " returning id, change_id, payload",
                     (rs, n) ->
                             new Row(rs.getLong("id"), rs.getObject("change_id", UUID.class), rs.getString("payload")),
                     claimSeconds(),
