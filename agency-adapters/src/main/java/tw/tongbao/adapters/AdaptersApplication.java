@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class AdaptersApplication {
 
     public static void main(String[] args) {
+        CommonPoolSize.atLeastTwo();
         SpringApplication.run(AdaptersApplication.class, args);
     }
 }
