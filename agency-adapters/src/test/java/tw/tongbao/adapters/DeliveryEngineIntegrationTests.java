@@ -133,6 +133,8 @@ class DeliveryEngineIntegrationTests {
         JsonNode event = json.readTree(requestsWithId("HAPPY", id).get(0).getBodyAsString());
         assertThat(event.get("id").asString()).isEqualTo(id.toString());
         assertThat(event.get("data").get("subjectRef").asString()).isEqualTo("ref-one-HAPPY");
+        // The stored message is read back as UTF-8 bytes: Chinese text arrives as it was filed.
+        assertThat(event.get("data").get("address").get("street").asString()).isEqualTo("羅斯福路四段");
     }
 
     @Test

@@ -193,7 +193,7 @@ final class AgencyDispatcher {
         }
         OutboundDelivery outbound;
         try {
-            outbound = outbound(claim.messageJson());
+            outbound = outbound(claim.message());
         } catch (RuntimeException e) {
             permit.get().abandon();
             context.settlement().park(delivery, "stored message cannot be sent: " + e.getMessage());
@@ -209,8 +209,10 @@ final class AgencyDispatcher {
         scheduler.schedule(() -> call(delivery, outbound, permit.get()), waitNanos, TimeUnit.NANOSECONDS);
     }
 
-    private OutboundDelivery outbound(String messageJson) {
-        ChangeFiled change = changes.readValue(messageJson);
+    private OutboundDelivery outbound(byte[] message) {
+        // Bytes, not a String: Jackson reads UTF-8 directly, where a String holding Chinese text is parsed char by
+        // char.
+        ChangeFiled change = changes.readValue(message);
         Addressee addressee = change.addresseeFor(code)
                 .orElseThrow(() -> new IllegalStateException("the change is not addressed to " + code));
         return new OutboundDelivery(change, addressee, EntitlementPolicy.dataFor(change, addressee, agency));

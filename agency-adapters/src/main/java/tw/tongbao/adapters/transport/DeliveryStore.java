@@ -228,7 +228,8 @@ public class DeliveryStore {
             if (rs.getObject("delivery_id") != null) {
                 claims.add(new Claim(
                         map(rs, 0),
-                        rs.getString("message"),
+                        // The text's bytes as the server sent them (UTF-8): parsed as bytes, never decoded to a String.
+                        rs.getBytes("message"),
                         rs.getBoolean("taken_over") ? rs.getObject("previous_holder", UUID.class) : null));
             }
         });
@@ -361,9 +362,16 @@ public class DeliveryStore {
     /**
      * A claimed delivery with the message it came in.
      *
+     * @param message the message's JSON in UTF-8
      * @param takenOverFrom the instance whose lease was taken over because it stopped heartbeating, or null
      */
-    public record Claim(AdapterDelivery delivery, String messageJson, UUID takenOverFrom) {}
+    public record Claim(AdapterDelivery delivery, byte[] message, UUID takenOverFrom) {
+
+        /** The message as text. */
+        public String messageJson() {
+            return new String(message, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 
     static AdapterDelivery map(ResultSet rs, int row) throws SQLException {
         Timestamp next = rs.getTimestamp("next_attempt_at");
