@@ -17,6 +17,7 @@ import tw.tongbao.adapters.resilience.AgencyGuards;
 import tw.tongbao.adapters.transport.AdapterDelivery;
 import tw.tongbao.adapters.transport.AttemptObserver;
 import tw.tongbao.adapters.transport.AttemptResult;
+import tw.tongbao.adapters.transport.DeliveryBacklog;
 import tw.tongbao.core.agency.Agency;
 import tw.tongbao.core.agency.AgencyRegistry;
 import tw.tongbao.core.answer.AgencyAnswer;
@@ -52,8 +53,9 @@ class DeliveryMetrics implements AttemptObserver {
                             .maximumExpectedValue(agency.timeout().plus(agency.batchInterval()))
                             .register(meters));
             Gauge.builder("tongbao.backlog", backlog.computeIfAbsent(code, c -> new AtomicLong()), AtomicLong::get)
-                    .description(
-                            "Open deliveries (PENDING or RETRYING) of an agency; exact up to 1000, estimated above")
+                    .description("Open deliveries (PENDING or RETRYING) of an agency; exact up to "
+                            + DeliveryBacklog.EXACT_UP_TO
+                            + ", estimated above")
                     .tag("agency", code)
                     .register(meters);
             Gauge.builder("tongbao.in.flight", guard, AgencyGuard::inFlight)

@@ -80,7 +80,7 @@ public class ReportOutbox {
 
     /** The oldest waiting messages, in id order, as stored. */
     List<Pending> oldest(int limit) {
-        return jdbc.sql("SELECT id, kind, delivery_id, revision, body" + " FROM report_outbox ORDER BY id LIMIT :limit")
+        return jdbc.sql("SELECT id, kind, delivery_id, revision, body FROM report_outbox ORDER BY id LIMIT :limit")
                 .param("limit", limit)
                 .query((rs, n) -> pending(
                         rs.getLong("id"),
