@@ -2,6 +2,7 @@ package tw.tongbao.gateway.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,6 +31,9 @@ class ResourceServerTests {
     @Autowired
     ApplicationContext context;
 
+    @Autowired
+    MeterRegistry meters;
+
     @Test
     void takesTheFilerFromTheTokensSubAndName() {
         String citizen = NationalIds.random();
@@ -40,6 +44,18 @@ class ResourceServerTests {
         JsonNode filer = json.readTree(response.body());
         assertThat(filer.get("id").stringValue()).isEqualTo(citizen);
         assertThat(filer.get("name").stringValue()).isEqualTo("陳美玲");
+    }
+
+    @Test
+    void timesRequestsWithoutObservingEverySecurityFilter() {
+        assertThat(get("/api/v1/changes", TestTokens.citizen(NationalIds.random()))
+                        .statusCode())
+                .isEqualTo(200);
+
+        assertThat(meters.getMeters())
+                .extracting(meter -> meter.getId().getName())
+                .contains("http.server.requests")
+                .noneMatch(name -> name.startsWith("spring.security"));
     }
 
     @Test
