@@ -322,6 +322,48 @@ class DeliveryEngineIntegrationTests {
     }
 
     @Test
+    void messageTheDatabaseRefusesIsSetAsideAndTheRestOfItsBatchDelivered() {
+        // Jackson reads an overlong UTF-8 encoding (C0 80) as U+0000; PostgreSQL refuses it as text.
+        ChangeFiled refused = Filed.addressChange("bad-bytes", 1, "HAPPY");
+        byte[] filer = "王小明".getBytes(StandardCharsets.UTF_8);
+        byte[] body = json.writeValueAsBytes(refused);
+        int at = indexOf(body, filer);
+        assertThat(at).isNotNegative();
+        body[at + 3] = (byte) 0xC0;
+        body[at + 4] = (byte) 0x80;
+        body[at + 5] = 'x';
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        properties.setHeader(Topology.addressedHeader("HAPPY"), Topology.ADDRESSED);
+        ChangeFiled good = Filed.addressChange("after-bad-bytes", 1, "HAPPY");
+
+        rabbit.send(Topology.CHANGES_EXCHANGE, "", new Message(body, properties));
+        publish(good, "HAPPY");
+
+        awaitReport(Filed.deliveryId(good, "HAPPY"), DeliveryStatus.DELIVERED);
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(jdbc.sql("SELECT reason FROM poison_message WHERE queue = :queue")
+                                .param("queue", Topology.agencyQueue("HAPPY"))
+                                .query(String.class)
+                                .list())
+                        .anySatisfy(reason -> assertThat(reason).startsWith("could not be stored")));
+        assertThat(jdbc.sql("SELECT count(*) FROM adapter_delivery WHERE delivery_id = :id")
+                        .param("id", Filed.deliveryId(refused, "HAPPY"))
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void changeNotAddressedToTheQueuesAgencyIsPoison() {
         ChangeFiled elsewhere = Filed.addressChange("misrouted", 1, "FAST");
         rabbit.convertAndSend(Topology.CHANGES_EXCHANGE, "", elsewhere, message -> {

@@ -2,7 +2,6 @@ package tw.tongbao.adapters.inbox;
 
 import com.rabbitmq.client.Channel;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -14,6 +13,7 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -105,8 +105,7 @@ class InboxConsumers implements SmartLifecycle {
                 for (Message message : messages) {
                     ChangeReader.Read read = readOrSetAside(code, queue, message);
                     if (read != null) {
-                        String json = new String(message.getBody(), StandardCharsets.UTF_8);
-                        received.add(new InboxWriter.Received(read.change(), read.addressee(), json));
+                        received.add(new InboxWriter.Received(read.change(), read.addressee(), message.getBody()));
                     }
                 }
                 return writer.storeAll(agency, received);
@@ -115,6 +114,11 @@ class InboxConsumers implements SmartLifecycle {
             if (Boolean.TRUE.equals(stored)) {
                 dispatchers.wake(code);
                 relay.wake();
+            }
+        } catch (DataIntegrityViolationException e) {
+            // A message the database refuses (bytes that are not UTF-8, say): find it, store the others.
+            for (Message message : messages) {
+                onMessage(agency, queue, message, channel);
             }
         } catch (DataAccessException | TransactionException e) {
             log.warn(
@@ -137,13 +141,15 @@ class InboxConsumers implements SmartLifecycle {
         try {
             ChangeReader.Read read = readOrSetAside(code, queue, message);
             if (read != null) {
-                String json = new String(message.getBody(), StandardCharsets.UTF_8);
-                if (writer.store(agency, read.change(), read.addressee(), json)) {
+                if (writer.store(agency, read.change(), read.addressee(), message.getBody())) {
                     dispatchers.wake(code);
                     relay.wake();
                 }
             }
             channel.basicAck(tag, false);
+        } catch (DataIntegrityViolationException e) {
+            // The database refuses this message, not every message: requeueing it would loop for ever.
+            setAsideAfterFailure(queue, message, channel, tag, e);
         } catch (DataAccessException | TransactionException e) {
             log.warn("cannot store a message from {} ({}); requeueing it after a pause", queue, e.toString());
             pause();

@@ -53,8 +53,8 @@ class InboxWriter {
     }
 
     /** Stores the delivery; false when it was already stored (a redelivered message). */
-    boolean store(Agency agency, ChangeFiled change, Addressee addressee, String messageJson) {
-        return storeAll(agency, List.of(new Received(change, addressee, messageJson)));
+    boolean store(Agency agency, ChangeFiled change, Addressee addressee, byte[] message) {
+        return storeAll(agency, List.of(new Received(change, addressee, message)));
     }
 
     /**
@@ -77,7 +77,7 @@ class InboxWriter {
                                 r.change().receipt(),
                                 now),
                         r.change().changeId(),
-                        r.messageJson()))
+                        r.message()))
                 .toList();
         List<AdapterDelivery> arriving =
                 arrivals.stream().map(DeliveryStore.Arrival::delivery).toList();
@@ -115,8 +115,8 @@ class InboxWriter {
         }));
     }
 
-    /** One message's change and this agency's entry in it, with the message as it came. */
-    record Received(ChangeFiled change, Addressee addressee, String messageJson) {}
+    /** One message's change and this agency's entry in it, with the message's body as it came (UTF-8 JSON). */
+    record Received(ChangeFiled change, Addressee addressee, byte[] message) {}
 
     /**
      * The rows one batch reads and changes, as this transaction sees them: those locked at its start, then each arrival

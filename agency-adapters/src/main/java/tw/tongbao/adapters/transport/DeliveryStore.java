@@ -66,8 +66,8 @@ public class DeliveryStore {
     }
 
     /** Stores a newly received delivery and its message; false when it is already here (a redelivery). */
-    public boolean insertIfAbsent(AdapterDelivery delivery, UUID changeId, String messageJson, Instant now) {
-        List<Arrival> arrival = List.of(new Arrival(delivery, changeId, messageJson));
+    public boolean insertIfAbsent(AdapterDelivery delivery, UUID changeId, byte[] message, Instant now) {
+        List<Arrival> arrival = List.of(new Arrival(delivery, changeId, message));
         storeMessages(arrival);
         return insertAllIfAbsent(arrival, now)[0];
     }
@@ -78,16 +78,22 @@ public class DeliveryStore {
      * transactions of different agencies store the same changes concurrently, and a second insert of a change id waits
      * for the first to commit, so these waits take one total order and cannot close a cycle with the per-agency locks
      * taken afterwards (see {@link #LOCK_ORDER}).
+     *
+     * <p>The messages travel as the bytes they came in and PostgreSQL turns them into text: decoding them into Java
+     * strings only for the driver to encode them again was 8 % of the adapters' CPU. Bytes that are not valid UTF-8
+     * fail the statement with a {@link org.springframework.dao.DataIntegrityViolationException} (the message's fault,
+     * not the database's).
      */
     public void storeMessages(List<Arrival> arrivals) {
         if (arrivals.isEmpty()) {
             return;
         }
         jdbc.sql("INSERT INTO adapter_message (change_id, message) SELECT DISTINCT ON (m.id) m.id, m.message"
-                        + " FROM unnest(CAST(:ids AS uuid[]), CAST(:messages AS text[])) AS m(id, message)"
+                        + " FROM (SELECT id, convert_from(bytes, 'UTF8') AS message FROM unnest(CAST(:ids AS uuid[]),"
+                        + " CAST(:messages AS bytea[])) AS u(id, bytes)) AS m"
                         + " ORDER BY m.id ON CONFLICT (change_id) DO NOTHING")
                 .param("ids", arrivals.stream().map(Arrival::changeId).toArray(UUID[]::new))
-                .param("messages", arrivals.stream().map(Arrival::messageJson).toArray(String[]::new))
+                .param("messages", arrivals.stream().map(Arrival::message).toArray(byte[][]::new))
                 .update();
     }
 
@@ -345,8 +351,8 @@ public class DeliveryStore {
     /** Another delivery of the same agency, subject and type; in flight while a dispatcher holds it. */
     public record Sibling(AdapterDelivery delivery, boolean inFlight) {}
 
-    /** A delivery just received, with the change it belongs to and the message that change came in. */
-    public record Arrival(AdapterDelivery delivery, UUID changeId, String messageJson) {}
+    /** A delivery just received, with the change it belongs to and the message that change came in (UTF-8 JSON). */
+    public record Arrival(AdapterDelivery delivery, UUID changeId, byte[] message) {}
 
     /** A state change: the delivery as it was read, and as it is to be written. */
     public record StateChange(AdapterDelivery before, AdapterDelivery after) {}

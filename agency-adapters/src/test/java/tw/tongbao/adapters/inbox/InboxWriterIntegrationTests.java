@@ -2,6 +2,7 @@ package tw.tongbao.adapters.inbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -132,7 +133,7 @@ class InboxWriterIntegrationTests {
         Map<UUID, String> batched = outcome();
         db.empty();
         for (InboxWriter.Received one : all) {
-            writer.store(EngineDatabase.AGENCY, one.change(), one.addressee(), one.messageJson());
+            writer.store(EngineDatabase.AGENCY, one.change(), one.addressee(), one.message());
         }
 
         assertThat(batched).isEqualTo(outcome()).isNotEmpty();
@@ -200,10 +201,11 @@ class InboxWriterIntegrationTests {
         Agency other = EngineDatabase.OTHER_AGENCY;
         ChangeFiled change = Changes.filed(ChangeType.ADDRESS_CHANGE, "carol", 1, Map.of(), AGENCY, "NTA");
         String json = db.json.writeValueAsString(change);
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
 
-        writer.storeAll(EngineDatabase.AGENCY, List.of(arrival(change, AGENCY, json)));
-        writer.storeAll(other, List.of(arrival(change, "NTA", json)));
-        writer.storeAll(other, List.of(arrival(change, "NTA", json)));
+        writer.storeAll(EngineDatabase.AGENCY, List.of(arrival(change, AGENCY, body)));
+        writer.storeAll(other, List.of(arrival(change, "NTA", body)));
+        writer.storeAll(other, List.of(arrival(change, "NTA", body)));
 
         assertThat(db.jdbc
                         .sql("SELECT count(*) FROM adapter_message")
@@ -257,7 +259,7 @@ class InboxWriterIntegrationTests {
         for (int from = 0; from < changes.size(); from += 16) {
             List<InboxWriter.Received> batch = new ArrayList<>();
             for (ChangeFiled change : changes.subList(from, from + 16)) {
-                batch.add(arrival(change, code, db.json.writeValueAsString(change)));
+                batch.add(arrival(change, code, db.json.writeValueAsBytes(change)));
             }
             together.await(30, TimeUnit.SECONDS);
             writer.storeAll(agency, batch);
@@ -265,7 +267,7 @@ class InboxWriterIntegrationTests {
         return null;
     }
 
-    private static InboxWriter.Received arrival(ChangeFiled change, String agency, String json) {
+    private static InboxWriter.Received arrival(ChangeFiled change, String agency, byte[] json) {
         return new InboxWriter.Received(change, change.addresseeFor(agency).orElseThrow(), json);
     }
 
@@ -292,7 +294,7 @@ class InboxWriterIntegrationTests {
         List<InboxWriter.Received> received = new ArrayList<>();
         for (ChangeFiled change : changes) {
             received.add(new InboxWriter.Received(
-                    change, change.addresseeFor(AGENCY).orElseThrow(), db.json.writeValueAsString(change)));
+                    change, change.addresseeFor(AGENCY).orElseThrow(), db.json.writeValueAsBytes(change)));
         }
         return received;
     }

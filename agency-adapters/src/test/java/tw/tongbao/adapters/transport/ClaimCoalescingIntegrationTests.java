@@ -161,7 +161,7 @@ class ClaimCoalescingIntegrationTests {
                     change.receipt(),
                     Instant.now().minusSeconds(1));
             assertThat(db.store.insertIfAbsent(
-                            delivery, change.changeId(), db.json.writeValueAsString(change), Instant.now()))
+                            delivery, change.changeId(), db.json.writeValueAsBytes(change), Instant.now()))
                     .isTrue();
         }
     }

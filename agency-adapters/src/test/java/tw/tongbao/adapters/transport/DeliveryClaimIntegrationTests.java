@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariDataSource;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -316,7 +317,8 @@ class DeliveryClaimIntegrationTests {
     private AdapterDelivery arrive(String subject, long sequence, ChangeType type, Instant due) {
         AdapterDelivery received = AdapterDelivery.received(
                 UUID.randomUUID(), AGENCY, subject, sequence, type, "R-" + subject + "-" + sequence, due);
-        assertThat(store.insertIfAbsent(received, UUID.randomUUID(), "{}", now)).isTrue();
+        assertThat(store.insertIfAbsent(received, UUID.randomUUID(), "{}".getBytes(StandardCharsets.UTF_8), now))
+                .isTrue();
         return received;
     }
 

@@ -2,6 +2,7 @@ package tw.tongbao.adapters.transport;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,7 +101,7 @@ public final class EngineDatabase implements AutoCloseable {
                 type,
                 "R-" + subject + "-" + sequence,
                 Instant.now().minusSeconds(1));
-        store.insertIfAbsent(received, UUID.randomUUID(), "{}", Instant.now());
+        store.insertIfAbsent(received, UUID.randomUUID(), "{}".getBytes(StandardCharsets.UTF_8), Instant.now());
         return received;
     }
 
