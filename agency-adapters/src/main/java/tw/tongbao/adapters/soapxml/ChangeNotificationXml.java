@@ -1,6 +1,7 @@
 package tw.tongbao.adapters.soapxml;
 
-import java.io.ByteArrayOutputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import javax.xml.stream.XMLOutputFactory;
@@ -39,9 +40,11 @@ final class ChangeNotificationXml {
 
     /** The envelope's exact UTF-8 bytes, as signed and sent; the same input always gives the same bytes. */
     static byte[] bytes(ChangeFiled change, Addressee addressee, Map<String, Object> data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        // Written as characters and encoded once at the end: the JDK's UTF-8 stream writer encodes char by char,
+        // which was most of the cost of a notification with Chinese text.
+        StringWriter out = new StringWriter(1024);
         try {
-            XMLStreamWriter xml = OUTPUT.createXMLStreamWriter(out, "UTF-8");
+            XMLStreamWriter xml = OUTPUT.createXMLStreamWriter(out);
             xml.writeStartDocument("UTF-8", "1.0");
             xml.writeStartElement("soap", "Envelope", SOAP_NS);
             xml.writeNamespace("soap", SOAP_NS);
@@ -65,7 +68,7 @@ final class ChangeNotificationXml {
         } catch (XMLStreamException e) {
             throw new IllegalStateException("cannot write a ChangeNotification", e);
         }
-        return out.toByteArray();
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void address(XMLStreamWriter xml, String element, Map<?, ?> address) throws XMLStreamException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,6 +97,15 @@ class ChangeNotificationXmlTests {
         OutboundDelivery delivery = SoapAgencies.deliveryOf(Changes.addressChange("ALLF"), EVERYTHING);
 
         assertThat(bytesOf(delivery)).isEqualTo(bytesOf(delivery));
+    }
+
+    @Test
+    void carriesChineseTextAsUtf8UnderAUtf8Declaration() {
+        String xml = new String(
+                bytesOf(SoapAgencies.deliveryOf(Changes.addressChange("ALLF"), EVERYTHING)), StandardCharsets.UTF_8);
+
+        assertThat(xml).startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>").contains("臺北市");
+        assertThat(xml).doesNotContain("&#");
     }
 
     @Test
