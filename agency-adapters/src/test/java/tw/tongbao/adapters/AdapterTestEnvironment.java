@@ -40,6 +40,21 @@ public final class AdapterTestEnvironment implements BeforeAllCallback {
         registry.add("test.agencies.base-url", AGENCIES::baseUrl);
     }
 
+    /** The same settings as {@link #register}, as command-line arguments of an application a test starts itself. */
+    static String[] arguments() {
+        return new String[] {
+            "--spring.datasource.url=" + DATABASE.jdbcUrl(),
+            "--spring.datasource.username=" + DATABASE.username(),
+            "--spring.datasource.password=" + DATABASE.password(),
+            "--spring.rabbitmq.host=" + VHOST.host(),
+            "--spring.rabbitmq.port=" + VHOST.port(),
+            "--spring.rabbitmq.username=" + VHOST.username(),
+            "--spring.rabbitmq.password=" + VHOST.password(),
+            "--spring.rabbitmq.virtual-host=" + VHOST.name(),
+            "--test.agencies.base-url=" + AGENCIES.baseUrl()
+        };
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         context.getRoot()

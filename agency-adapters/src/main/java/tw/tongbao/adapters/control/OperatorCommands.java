@@ -3,7 +3,6 @@ package tw.tongbao.adapters.control;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,8 @@ import tw.tongbao.core.delivery.DeliveryStatus;
 
 /**
  * Applies operator commands, each once (by command id) and in one transaction with the state changes and reports it
- * makes; a command that cannot apply is recorded as refused, with why.
+ * makes, except a replay's, which are made a chunk per transaction after it; a command that cannot apply is recorded
+ * as refused, with why.
  */
 @Service
 public class OperatorCommands {
@@ -39,6 +39,7 @@ public class OperatorCommands {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final Replays replays;
 
     public OperatorCommands(
             OperatorDeliveries deliveries,
@@ -55,30 +56,50 @@ public class OperatorCommands {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
+        this.replays = new Replays(deliveries, settlement, transactions, clock);
     }
 
-    /** Applies the command unless it was applied before; returns what it did, or empty for a command seen before. */
+    /**
+     * Applies the command unless it was applied before; returns what it did, or empty for a command seen before. A
+     * replay chooses its deliveries in the command's transaction and replays them afterwards, a chunk per transaction;
+     * a replay cut short is finished when its command comes again (the control queue redelivers what was not
+     * acknowledged).
+     */
     public Optional<String> apply(OperatorCommand command) {
-        return Optional.ofNullable(transactions.execute(tx -> {
-            Instant now = clock.instant();
-            if (!remember(command, now)) {
-                log.info("command {} already applied; ignored", command.commandId());
-                return null;
+        Optional<String> outcome = Optional.ofNullable(transactions.execute(tx -> applyOnce(command)));
+        if (command instanceof ReplayCommand replay) {
+            int replayed = replays.replayChosen(replay);
+            if (outcome.isEmpty() && replayed > 0) {
+                log.info(
+                        "command {} (replay) for {} was cut short; {} more deliveries replayed",
+                        command.commandId(),
+                        command.agency(),
+                        replayed);
+                return Optional.of("finished a replay cut short: replayed " + replayed + " more deliveries");
             }
-            String outcome = knownAgency(command.agency()) ? applyNew(command, now) : refused("unknown agency");
-            jdbc.sql("UPDATE applied_command SET outcome = :outcome WHERE command_id = :id")
-                    .param("outcome", outcome)
-                    .param("id", command.commandId())
-                    .update();
-            log.info(
-                    "command {} ({}) by {} for {}: {}",
-                    command.commandId(),
-                    command.getClass().getSimpleName(),
-                    command.actor(),
-                    command.agency(),
-                    outcome);
-            return outcome;
-        }));
+        }
+        return outcome;
+    }
+
+    private String applyOnce(OperatorCommand command) {
+        Instant now = clock.instant();
+        if (!remember(command, now)) {
+            log.info("command {} already applied; ignored", command.commandId());
+            return null;
+        }
+        String outcome = knownAgency(command.agency()) ? applyNew(command, now) : refused("unknown agency");
+        jdbc.sql("UPDATE applied_command SET outcome = :outcome WHERE command_id = :id")
+                .param("outcome", outcome)
+                .param("id", command.commandId())
+                .update();
+        log.info(
+                "command {} ({}) by {} for {}: {}",
+                command.commandId(),
+                command.getClass().getSimpleName(),
+                command.actor(),
+                command.agency(),
+                outcome);
+        return outcome;
     }
 
     private String applyNew(OperatorCommand command, Instant now) {
@@ -88,7 +109,7 @@ public class OperatorCommands {
         if (command instanceof DeliveryCommand delivery) {
             return apply(delivery, now);
         }
-        return apply((ReplayCommand) command, now);
+        return apply((ReplayCommand) command);
     }
 
     private String apply(AgencyCommand command) {
@@ -151,17 +172,14 @@ public class OperatorCommands {
         };
     }
 
-    private String apply(ReplayCommand command, Instant now) {
-        String why =
-                "replayed by operator " + command.actor() + (command.reason() == null ? "" : ": " + command.reason());
-        List<AdapterDelivery> replayable = deliveries.replayable(command.agency(), command.since(), command.until());
+    /** Chooses the deliveries to replay; {@link Replays} replays them once this transaction has committed. */
+    private String apply(ReplayCommand command) {
+        int chosen =
+                deliveries.chooseForReplay(command.commandId(), command.agency(), command.since(), command.until());
         long inWindow = deliveries.deliveredBetween(command.agency(), command.since(), command.until());
-        for (AdapterDelivery delivery : replayable) {
-            settlement.record(delivery, delivery.pendingAgain(why, now), null, now);
-        }
-        String outcome = "replayed " + replayable.size() + " deliveries first delivered in [" + command.since() + ", "
+        String outcome = "replayed " + chosen + " deliveries first delivered in [" + command.since() + ", "
                 + command.until() + ")";
-        long skipped = inWindow - replayable.size();
+        long skipped = inWindow - chosen;
         return skipped > 0
                 ? outcome + "; skipped " + skipped + " that a newer change of the same type replaces"
                 : outcome;

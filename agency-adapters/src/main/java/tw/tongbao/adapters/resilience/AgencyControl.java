@@ -73,6 +73,14 @@ public class AgencyControl {
         return state(agency).isActive();
     }
 
+    /**
+     * Whether the agency is disabled as stored now, never a cached answer: for work that must stop as soon as an
+     * operator enables the agency again, or must not repeat what disabling it did.
+     */
+    public boolean disabledAsStored(String agency) {
+        return fresh(agency).disabled();
+    }
+
     /** Stops claiming the agency's deliveries; they wait without spending retries. */
     public AgencyState pause(String agency, String why) {
         AgencyState paused = fresh(agency).withPaused(true, why, clock.instant());

@@ -122,9 +122,14 @@ final class AgencyDispatcher {
 
     private void claimDue(boolean lingered) {
         try {
-            if (!context.instance().mayClaim()
-                    || guard.isCircuitOpen()
-                    || !context.control().isActive(code)) {
+            if (!context.instance().mayClaim()) {
+                return;
+            }
+            if (context.control().state(code).disabled()) {
+                parkWhileDisabled();
+                return;
+            }
+            if (guard.isCircuitOpen() || !context.control().isActive(code)) {
                 return;
             }
             int slots = Math.min(guard.freeCallSlots(), context.properties().claimBatchSize());
@@ -155,6 +160,16 @@ final class AgencyDispatcher {
                 claimsFailing = true;
                 log.warn("dispatcher for {} cannot claim deliveries, will keep trying: {}", code, e.toString());
             }
+        }
+    }
+
+    /**
+     * Parks what a 410 left open: it parks the agency's open deliveries after disabling it, and whatever that did not
+     * reach (the process died, a delivery arrived just then) is found here, on every poll while the agency is disabled.
+     */
+    private void parkWhileDisabled() {
+        if (context.settlement().parkOpenOfDisabledAgency(code) > 0) {
+            context.relay().wake();
         }
     }
 

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -22,13 +24,16 @@ import tw.tongbao.core.report.DeliveryReported;
 
 /**
  * Records what tries made of deliveries: each one's row update and report, many of one agency in one transaction; a
- * 410 also parks the agency's other open deliveries, disables the agency and alerts operators; a parked delivery
- * alerts them too.
+ * 410 also disables the agency, alerts operators and parks the agency's other open deliveries (a chunk per
+ * transaction); a parked delivery alerts them too.
  */
 @Component
 public class DeliverySettlement {
 
     private static final Logger log = LoggerFactory.getLogger(DeliverySettlement.class);
+
+    /** Open deliveries parked per transaction when an agency is disabled: bounds its rows and head-of-line locks. */
+    static final int PARKING_CHUNK = 500;
 
     private final DeliveryStore store;
     private final ReportOutbox reports;
@@ -36,6 +41,8 @@ public class DeliverySettlement {
     private final AnswerPolicy answers;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    /** Per agency, held while this instance parks its open deliveries. */
+    private final Map<String, ReentrantLock> sweeps = new ConcurrentHashMap<>();
 
     public DeliverySettlement(
             DeliveryStore store,
@@ -99,36 +106,137 @@ public class DeliverySettlement {
         });
     }
 
-    /** Applies one try's result; returns the delivery as stored, or null when the row had moved on meanwhile. */
+    /**
+     * Applies one try's result; returns the delivery as stored, or null when the row had moved on meanwhile. A 410
+     * disables the agency in the same transaction (so nothing more is claimed for it), then its other open deliveries
+     * are parked a chunk per transaction: one transaction for all of them would take a head-of-line lock per subject,
+     * more than PostgreSQL's lock table holds once an outage has left tens of thousands behind.
+     */
     public AdapterDelivery settle(Agency agency, AdapterDelivery claimed, AttemptResult result) {
         Instant now = clock.instant();
-        return transactions.execute(tx -> {
+        boolean disabling = result.answer() == AgencyAnswer.AGENCY_DISABLED;
+        AdapterDelivery settled = transactions.execute(tx -> {
             DeliveryStore.Settling row =
                     store.lockForSettlement(List.of(claimed.deliveryId())).get(claimed.deliveryId());
             Outcome outcome = outcome(agency, claimed, result, row == null ? null : row.cancelReason(), now);
             AdapterDelivery next = outcome.change().after();
-            boolean disabled = result.answer() == AgencyAnswer.AGENCY_DISABLED;
-            // Locked before the first state change, which takes a subject's head-of-line lock (V3 trigger): no
-            // transaction may wait for delivery rows while holding one, or two could deadlock.
-            List<AdapterDelivery> open =
-                    disabled ? store.openDeliveries(agency.code().value()) : List.of();
             if (!record(claimed, next, outcome.attempt(), now)) {
                 return null;
             }
             outcome.logLateCancel();
-            if (disabled) {
-                String code = agency.code().value();
-                parkAll(open, claimed, now);
-                control.disable(code, AnswerPolicy.AGENCY_DISABLED);
-                reports.appendAlert(new AgencyAlert(
-                        code,
-                        AgencyAlert.Kind.DISABLED,
-                        "agency answered 410 to delivery " + claimed.deliveryId() + "; its open deliveries are"
-                                + " parked until an operator enables it and retries them",
-                        now));
+            if (disabling) {
+                disable(agency.code().value(), claimed, now);
             }
             return next;
         });
+        if (settled != null && disabling) {
+            try {
+                parkOpen(agency.code().value(), true);
+            } catch (RuntimeException e) {
+                log.warn(
+                        "parking the open deliveries of disabled agency {} stopped; its dispatcher parks the rest: {}",
+                        agency.code(),
+                        e.toString());
+            }
+        }
+        return settled;
+    }
+
+    /**
+     * Parks, a chunk per transaction, the open deliveries of an agency that a 410 disabled, until none is left or an
+     * operator enables the agency; returns how many. The agency's dispatcher calls it while the agency is disabled, so
+     * that what a 410 left open (the process died between chunks, the database went away, a delivery arrived just as
+     * the agency was disabled) is parked too. Passes over rows other transactions hold, and does nothing while this
+     * instance is parking the agency's deliveries already.
+     */
+    public int parkOpenOfDisabledAgency(String agency) {
+        return parkOpen(agency, false);
+    }
+
+    /** Disables the agency and alerts operators, unless an earlier 410 did (tries under way then answer 410 too). */
+    private void disable(String agency, AdapterDelivery claimed, Instant now) {
+        if (control.disabledAsStored(agency)) {
+            return;
+        }
+        control.disable(agency, AnswerPolicy.AGENCY_DISABLED);
+        reports.appendAlert(new AgencyAlert(
+                agency,
+                AgencyAlert.Kind.DISABLED,
+                "agency answered 410 to delivery " + claimed.deliveryId() + "; its open deliveries are parked until an"
+                        + " operator enables it and retries them",
+                now));
+    }
+
+    /**
+     * Parks the agency's open deliveries in {@link DeliveryStore#ROW_ORDER} a chunk at a time; with {@code wait}, waits
+     * for rows other transactions hold (and for this instance's sweep of the same agency) rather than pass them over.
+     */
+    private int parkOpen(String agency, boolean wait) {
+        ReentrantLock sweep = sweeps.computeIfAbsent(agency, code -> new ReentrantLock());
+        if (wait) {
+            sweep.lock();
+        } else if (!sweep.tryLock()) {
+            return 0;
+        }
+        try {
+            int parked = 0;
+            AdapterDelivery last = null;
+            List<AdapterDelivery> chunk;
+            while (!Thread.currentThread().isInterrupted() && !(chunk = parkChunk(agency, last, !wait)).isEmpty()) {
+                parked += chunk.size();
+                last = chunk.get(chunk.size() - 1);
+            }
+            if (parked > 0) {
+                log.info("parked {} open deliveries of disabled agency {}", parked, agency);
+            }
+            return parked;
+        } finally {
+            sweep.unlock();
+        }
+    }
+
+    /**
+     * In one transaction: the next chunk from {@code last} on, locked before its first change (which takes the
+     * subjects' head-of-line locks, in lock order), each parked with its own report. Empty when none is left or the
+     * agency is no longer disabled.
+     */
+    private List<AdapterDelivery> parkChunk(String agency, AdapterDelivery last, boolean skipLocked) {
+        return transactions.execute(tx -> {
+            if (!control.disabledAsStored(agency)) {
+                return List.<AdapterDelivery>of();
+            }
+            Instant now = clock.instant();
+            List<AdapterDelivery> open = store.lockOpenFrom(agency, last, PARKING_CHUNK, skipLocked);
+            recordAll(
+                    open.stream()
+                            .map(d -> new DeliveryStore.StateChange(d, d.parked(null, AnswerPolicy.AGENCY_DISABLED)))
+                            .toList(),
+                    now);
+            return open;
+        });
+    }
+
+    /**
+     * Writes state changes made without a try and their reports, one batch statement each; call inside a transaction,
+     * having locked the rows. Returns how many were written (a row that moved on is left alone).
+     */
+    public int recordAll(List<DeliveryStore.StateChange> changes, Instant now) {
+        boolean[] written = store.updateAll(changes, now);
+        List<DeliveryReported> writtenReports = new ArrayList<>(changes.size());
+        for (int k = 0; k < changes.size(); k++) {
+            if (written[k]) {
+                writtenReports.add(changes.get(k).after().report(now, null));
+            }
+        }
+        reports.appendAll(writtenReports);
+        for (int k = 0; k < changes.size(); k++) {
+            if (written[k]) {
+                recorded(changes.get(k).before(), changes.get(k).after(), now);
+            } else {
+                dropped(changes.get(k).before());
+            }
+        }
+        return writtenReports.size();
     }
 
     /** Parks a delivery without a try (e.g. its message can no longer be read); false when it moved on. */
@@ -174,7 +282,7 @@ public class DeliverySettlement {
 
     /** The alert and log line of a state change just written. */
     private void recorded(AdapterDelivery before, AdapterDelivery after, Instant now) {
-        // A 410 parks every open delivery at once; its one DISABLED alert stands for them all.
+        // A 410 parks every open delivery of the agency; its one DISABLED alert stands for them all.
         if (after.status() == DeliveryStatus.PARKED && !AnswerPolicy.AGENCY_DISABLED.equals(after.reason())) {
             reports.appendAlert(new AgencyAlert(
                     after.agency(),
@@ -191,15 +299,6 @@ public class DeliverySettlement {
                 after.status(),
                 after.attempts(),
                 after.reason() == null ? "" : ": " + after.reason());
-    }
-
-    private void parkAll(List<AdapterDelivery> open, AdapterDelivery claimed, Instant now) {
-        for (AdapterDelivery delivery : open) {
-            // The claimed one was settled above (its revision moved on); the rest are parked as they were locked.
-            if (!delivery.deliveryId().equals(claimed.deliveryId())) {
-                record(delivery, delivery.parked(null, AnswerPolicy.AGENCY_DISABLED), null, now);
-            }
-        }
     }
 
     /** A try that ended, waiting to be settled. */

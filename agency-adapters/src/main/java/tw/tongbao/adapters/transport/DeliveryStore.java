@@ -42,7 +42,7 @@ public class DeliveryStore {
             .thenComparing(AdapterDelivery::deliveryId);
 
     /** The order in which statements that lock several delivery rows lock them. */
-    private static final String ROW_ORDER = " ORDER BY subject_ref, sequence, delivery_id";
+    static final String ROW_ORDER = " ORDER BY subject_ref, sequence, delivery_id";
 
     private static final String INSERT = "INSERT INTO adapter_delivery (" + COLUMNS + ", change_id, received_at,"
             + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING";
@@ -193,6 +193,10 @@ public class DeliveryStore {
         String keyset = after == null ? "" : " AND (next_attempt_at, sequence) > (:afterAt, :afterSeq)";
         JdbcClient.StatementSpec spec = jdbc.sql("WITH heads AS (SELECT delivery_id, next_attempt_at, sequence"
                         + " FROM adapter_head WHERE agency = :agency AND next_attempt_at <= :now" + keyset
+                        // Read here as well as by the dispatcher (whose view of another instance's disable may be a
+                        // state TTL old): once a 410's transaction commits, no instance leases a delivery that the 410
+                        // is still parking.
+                        + " AND NOT EXISTS (SELECT 1 FROM agency_state s WHERE s.agency = :agency AND s.disabled)"
                         + " ORDER BY next_attempt_at, sequence LIMIT :page),"
                         + " due AS (SELECT c.delivery_id, c.leased_by AS previous_holder,"
                         + " (c.lease_until IS NOT NULL AND c.lease_until >= :now) AS taken_over"
@@ -331,13 +335,29 @@ public class DeliveryStore {
         return done;
     }
 
-    /** Every open delivery of one agency, locked. */
-    public List<AdapterDelivery> openDeliveries(String agency) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM adapter_delivery WHERE agency = :agency"
-                        + " AND status IN ('PENDING', 'RETRYING') ORDER BY sequence FOR UPDATE")
+    /**
+     * Up to {@code limit} open deliveries of one agency from {@code from} on (from the first when null) in subject and
+     * sequence order, locked in {@link #ROW_ORDER}: a chunk of a sweep over all of them, one transaction per chunk, so
+     * that neither the rows read nor the head-of-line locks their changes take grow with the agency's backlog. The
+     * sweep changes every row it gets, so none comes back in the next chunk although {@code from} itself is included.
+     * With {@code skipLocked}, rows another transaction holds are passed over (a later sweep finds them) instead of
+     * waited for.
+     */
+    public List<AdapterDelivery> lockOpenFrom(String agency, AdapterDelivery from, int limit, boolean skipLocked) {
+        // The candidates are a range of the partial index on open deliveries, read in its order and stopped by the
+        // LIMIT; then locked by primary key (ANY(ARRAY(...)), as in the claim), whatever the statistics say.
+        String keyset = from == null ? "" : " AND (subject_ref, sequence) >= (:fromRef, :fromSeq)";
+        JdbcClient.StatementSpec spec = jdbc.sql("SELECT " + COLUMNS + " FROM adapter_delivery WHERE delivery_id ="
+                        + " ANY(ARRAY(SELECT delivery_id FROM adapter_delivery WHERE agency = :agency"
+                        + " AND status IN ('PENDING', 'RETRYING')" + keyset + " ORDER BY subject_ref, sequence"
+                        + " LIMIT :limit)) AND status IN ('PENDING', 'RETRYING')" + ROW_ORDER + " FOR UPDATE"
+                        + (skipLocked ? " SKIP LOCKED" : ""))
                 .param("agency", agency)
-                .query(DeliveryStore::map)
-                .list();
+                .param("limit", limit);
+        if (from != null) {
+            spec = spec.param("fromRef", from.subjectRef()).param("fromSeq", from.sequence());
+        }
+        return spec.query(DeliveryStore::map).list();
     }
 
     /** One delivery, if held here. */

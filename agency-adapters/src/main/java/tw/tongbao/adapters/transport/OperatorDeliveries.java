@@ -11,7 +11,7 @@ import tw.tongbao.adapters.AdaptersProperties;
 
 /**
  * What operator commands read and mark in {@code adapter_delivery}: one delivery to retry or cancel, and the window of
- * delivered ones to replay. The state changes themselves go through {@link DeliverySettlement}.
+ * delivered ones to replay, chosen once ({@code replay_item}) and replayed a chunk at a time. The state changes themselves go through {@link DeliverySettlement}.
  */
 @Repository
 public class OperatorDeliveries {
@@ -65,26 +65,76 @@ public class OperatorDeliveries {
     }
 
     /**
-     * The deliveries of one agency first delivered in [since, until), now DELIVERED or APPLIED, locked, oldest first;
-     * without those a newer delivery of the same subject and type outside the replay would overtake.
+     * Chooses, in one statement, the deliveries a replay sends again and keeps them as the command's {@code
+     * replay_item} rows, numbered in {@link DeliveryStore#ROW_ORDER}: those of one agency first delivered in [since,
+     * until) and now DELIVERED or APPLIED, except those that a newer delivery of the same subject and type outside the
+     * replay would be overtaken by. Returns how many it chose.
      */
-    public List<AdapterDelivery> replayable(String agency, Instant since, Instant until) {
+    public int chooseForReplay(UUID command, String agency, Instant since, Instant until) {
         String inWindow = " IN ('DELIVERED', 'APPLIED') AND %1$s.first_delivered_at >= :since"
                 + " AND %1$s.first_delivered_at < :until";
-        return jdbc.sql("SELECT " + DeliveryStore.COLUMNS
-                        + " FROM adapter_delivery d WHERE d.agency = :agency AND d.status"
+        return jdbc.sql("INSERT INTO replay_item (command_id, position, delivery_id)"
+                        + " SELECT :command, row_number() OVER (ORDER BY d.subject_ref, d.sequence, d.delivery_id),"
+                        + " d.delivery_id FROM adapter_delivery d WHERE d.agency = :agency AND d.status"
                         + inWindow.formatted("d")
                         + " AND NOT EXISTS (SELECT 1 FROM adapter_delivery n WHERE n.agency = d.agency"
                         + "   AND n.subject_ref = d.subject_ref AND n.change_type = d.change_type"
                         + "   AND n.sequence > d.sequence"
                         + "   AND n.status IN ('PENDING', 'RETRYING', 'DELIVERED', 'APPLIED')"
-                        + "   AND NOT (n.status" + inWindow.formatted("n") + "))"
-                        + " ORDER BY d.first_delivered_at, d.sequence FOR UPDATE")
+                        + "   AND NOT (n.status" + inWindow.formatted("n") + "))")
+                .param("command", command)
                 .param("agency", agency)
                 .param("since", Timestamp.from(since))
                 .param("until", Timestamp.from(until))
+                .update();
+    }
+
+    /** Up to {@code limit} of a replay's chosen deliveries after {@code afterPosition} not yet replayed, locked. */
+    public List<ReplayItem> nextToReplay(UUID command, long afterPosition, int limit) {
+        return jdbc.sql("SELECT position, delivery_id FROM replay_item WHERE command_id = :command"
+                        + " AND position > :after AND NOT replayed ORDER BY position LIMIT :limit FOR UPDATE")
+                .param("command", command)
+                .param("after", afterPosition)
+                .param("limit", limit)
+                .query((rs, n) -> new ReplayItem(rs.getLong("position"), rs.getObject("delivery_id", UUID.class)))
+                .list();
+    }
+
+    /**
+     * Those of the given chosen deliveries that can still be replayed, locked (in one statement, in
+     * {@link DeliveryStore#ROW_ORDER}): still DELIVERED or APPLIED, and not overtaken meanwhile by a newer delivery of
+     * the same subject and type that the replay did not choose (a change that arrived since, or one retried since).
+     */
+    public List<AdapterDelivery> lockReplayable(UUID command, List<UUID> deliveryIds) {
+        return jdbc.sql("SELECT " + DeliveryStore.COLUMNS + " FROM adapter_delivery d WHERE d.delivery_id = ANY(:ids)"
+                        + " AND d.status IN ('DELIVERED', 'APPLIED')"
+                        + " AND NOT EXISTS (SELECT 1 FROM adapter_delivery n WHERE n.agency = d.agency"
+                        + "   AND n.subject_ref = d.subject_ref AND n.change_type = d.change_type"
+                        + "   AND n.sequence > d.sequence"
+                        + "   AND n.status IN ('PENDING', 'RETRYING', 'DELIVERED', 'APPLIED')"
+                        + "   AND NOT EXISTS (SELECT 1 FROM replay_item i WHERE i.command_id = :command"
+                        + "     AND i.delivery_id = n.delivery_id))"
+                        + DeliveryStore.ROW_ORDER + " FOR UPDATE OF d")
+                .param("ids", deliveryIds.toArray(UUID[]::new))
+                .param("command", command)
                 .query(DeliveryStore::map)
                 .list();
+    }
+
+    /** Marks chosen deliveries as dealt with: replayed, or passed over because they changed since they were chosen. */
+    public void markReplayed(UUID command, List<ReplayItem> items) {
+        jdbc.sql("UPDATE replay_item SET replayed = true WHERE command_id = :command AND position = ANY(:positions)")
+                .param("command", command)
+                .param("positions", items.stream().map(ReplayItem::position).toArray(Long[]::new))
+                .update();
+    }
+
+    /** Forgets a replay's chosen deliveries once every one was dealt with; leaves them while some still wait. */
+    public void forgetReplayIfDone(UUID command) {
+        jdbc.sql("DELETE FROM replay_item WHERE command_id = :command AND NOT EXISTS (SELECT 1 FROM replay_item w"
+                        + " WHERE w.command_id = :command AND NOT w.replayed)")
+                .param("command", command)
+                .update();
     }
 
     /** How many deliveries of one agency were first delivered in [since, until) and are DELIVERED or APPLIED now. */
@@ -98,4 +148,7 @@ public class OperatorDeliveries {
                 .query(Long.class)
                 .single();
     }
+
+    /** One delivery a replay chose, and its place in the replay's order. */
+    public record ReplayItem(long position, UUID deliveryId) {}
 }
