@@ -69,7 +69,7 @@ record BenchOptions(
               --perftest-confirm 100     PerfTest's most unconfirmed publishes (default 100)
               --heap 256m                -Xmx of gateway and adapters (default 256m)
               --max-in-flight 512        open-loop cap on requests in flight (default 512)
-              --agency-concurrency 16    maxConcurrentCalls of every agency (default 16)
+              --agency-concurrency 32    maxConcurrentCalls of every agency (default 32)
               --batch-interval 250ms     batchInterval of the batch-csv agencies (default 250ms)
               --reference-limits         keep the registry's own rate limits, concurrency and batch intervals
               --jfr                      record gateway.jfr and adapters.jfr in the run directory
@@ -120,7 +120,7 @@ record BenchOptions(
         int perfConfirm = 100;
         String heap = "256m";
         int inFlight = 512;
-        int concurrency = 16;
+        int concurrency = 32;
         String batchInterval = "250ms";
         boolean referenceLimits = false;
         boolean jfr = false;
