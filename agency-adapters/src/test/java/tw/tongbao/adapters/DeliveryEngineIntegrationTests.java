@@ -285,6 +285,29 @@ class DeliveryEngineIntegrationTests {
     }
 
     @Test
+    void callsInFlightAreNotBoundByCallThreads() {
+        List<UUID> slow = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ChangeFiled change = Filed.addressChange("slow-in-flight-" + i, 1, "SLOW");
+            publish(change, "SLOW");
+            slow.add(Filed.deliveryId(change, "SLOW"));
+        }
+
+        // SLOW answers after 5 s and takes 4 calls at once; another test may still hold one of them.
+        await().atMost(Duration.ofSeconds(4))
+                .untilAsserted(() -> assertThat(slow.stream()
+                                .filter(id -> !requestsWithId("SLOW", id).isEmpty())
+                                .count())
+                        .isGreaterThanOrEqualTo(3));
+        assertThat(slow).allSatisfy(id -> assertThat(reports.of(id)).isEmpty());
+        assertThat(Thread.getAllStackTraces().keySet().stream()
+                        .filter(thread -> thread.getName().startsWith("call-SLOW-")))
+                .hasSizeLessThanOrEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        // Frees SLOW's calls for the other tests.
+        slow.forEach(id -> awaitReport(id, DeliveryStatus.DELIVERED));
+    }
+
+    @Test
     void slowAgencyDoesNotDelayAnother() {
         ChangeFiled change = Filed.addressChange("slow-and-fast", 1, "SLOW", "FAST");
 
