@@ -84,8 +84,7 @@ final class AgencyDispatcher {
     /**
      * Threads that prepare this agency's tries: no more than the machine's cores (at least two), however many calls
      * may be in flight. A transport only builds, signs and hands off a try and returns its answer as a future, so the
-     * calls in flight are bounded by the guard's permits, not by threads; a thread per permit only added stacks (the
-     * adapters' memory grew by 80 MiB in steps while a backlog drained with 32 calls per agency).
+     * calls in flight are bounded by the guard's permits, not by threads; a thread per permit only added stacks.
      */
     static int callThreads(Agency agency) {
         return Math.min(
