@@ -77,13 +77,7 @@ class BulkStateChangesIntegrationTests {
     void replayOfTensOfThousandsOfDeliveriesMakesEachPendingAgainWithItsOwnReport() {
         Instant firstDelivered = Instant.now().minusSeconds(3600);
         seed(db, SUBJECTS, "DELIVERED", firstDelivered);
-        ReplayCommand replay = new ReplayCommand(
-                AGENCY,
-                firstDelivered.minusSeconds(60),
-                firstDelivered.plusSeconds(60),
-                "op-9",
-                "agency lost data",
-                UUID.randomUUID());
+        ReplayCommand replay = replayAround(firstDelivered);
 
         Optional<String> outcome = commands(db.transactions).apply(replay);
 
@@ -127,13 +121,7 @@ class BulkStateChangesIntegrationTests {
     void aReplayCutShortBetweenChunksIsFinishedWhenItsCommandComesAgainReplayingEachDeliveryOnce() {
         Instant firstDelivered = Instant.now().minusSeconds(3600);
         seed(db, 3_000, "DELIVERED", firstDelivered);
-        ReplayCommand replay = new ReplayCommand(
-                AGENCY,
-                firstDelivered.minusSeconds(60),
-                firstDelivered.plusSeconds(60),
-                "op-9",
-                "agency lost data",
-                UUID.randomUUID());
+        ReplayCommand replay = replayAround(firstDelivered);
 
         // The command's own transaction and two chunks commit; then the database is gone.
         assertThatThrownBy(() -> commands(transactionsFailingAfter(3)).apply(replay))
@@ -356,5 +344,16 @@ class BulkStateChangesIntegrationTests {
                 .sql("SELECT body FROM report_outbox WHERE kind = 'AGENCY_ALERT' ORDER BY id")
                 .query(String.class)
                 .list();
+    }
+
+    /** An operator's replay of what was first delivered within a minute of {@code firstDelivered}. */
+    private static ReplayCommand replayAround(Instant firstDelivered) {
+        return new ReplayCommand(
+                AGENCY,
+                firstDelivered.minusSeconds(60),
+                firstDelivered.plusSeconds(60),
+                "op-9",
+                "agency lost data",
+                UUID.randomUUID());
     }
 }
