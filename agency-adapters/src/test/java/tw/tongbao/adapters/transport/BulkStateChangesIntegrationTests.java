@@ -52,7 +52,7 @@ class BulkStateChangesIntegrationTests {
     @BeforeEach
     void empty() {
         db.empty();
-        db.jdbc.sql("TRUNCATE applied_command, replay_item, agency_state").update();
+        // The control's own state lives in memory here (EngineDatabase), not in agency_state.
         db.control.enable(AGENCY);
     }
 

@@ -87,7 +87,8 @@ public final class EngineDatabase implements AutoCloseable {
 
     /** Empties every table the engine writes. */
     public void empty() {
-        jdbc.sql("TRUNCATE adapter_delivery, adapter_message, adapter_head, report_outbox, adapter_instance")
+        jdbc.sql("TRUNCATE adapter_delivery, adapter_message, adapter_head, report_outbox, adapter_instance,"
+                        + " applied_command, replay_item, agency_state")
                 .update();
     }
 
