@@ -26,8 +26,8 @@ import tw.tongbao.core.agency.AgencyRegistry;
 import tw.tongbao.core.messaging.Topology;
 
 /**
- * One listener container per agency queue: stores each batch of messages as deliveries in one transaction, commits,
- * then acknowledges them; sets poison messages aside; leaves messages on the queue (after a pause) while the database
+ * One listener container per agency queue: stores each batch's messages, then its deliveries in one transaction,
+ * commits, then acknowledges them; sets poison messages aside; leaves messages on the queue (after a pause) while the database
  * is unreachable.
  */
 @Component
@@ -92,23 +92,32 @@ class InboxConsumers implements SmartLifecycle {
     }
 
     /**
-     * Stores a batch in one transaction (poison set aside in it too), then acknowledges its last delivery tag with
-     * {@code multiple}; a batch that fails for a reason other than the database is handled again one message at a time,
-     * so only the bad message is set aside.
+     * Stores a batch: its messages in a short transaction of their own, then its deliveries in one transaction (poison
+     * set aside in it too), then acknowledges its last delivery tag with {@code multiple}; a batch that fails for a
+     * reason other than the database is handled again one message at a time, so only the bad message is set aside.
      */
     private void onMessages(Agency agency, String queue, List<Message> messages, Channel channel) throws IOException {
         long last = messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag();
         String code = agency.code().value();
         try {
-            Boolean stored = transactions.execute(tx -> {
-                List<InboxWriter.Received> received = new ArrayList<>(messages.size());
-                for (Message message : messages) {
-                    ChangeReader.Read read = readOrSetAside(code, queue, message);
-                    if (read != null) {
-                        received.add(new InboxWriter.Received(read.change(), read.addressee(), message.getBody()));
-                    }
+            List<InboxWriter.Received> received = new ArrayList<>(messages.size());
+            List<Unreadable> unreadable = new ArrayList<>();
+            for (Message message : messages) {
+                try {
+                    ChangeReader.Read read = reader.read(message, code);
+                    received.add(new InboxWriter.Received(read.change(), read.addressee(), message.getBody()));
+                } catch (PoisonMessage e) {
+                    unreadable.add(new Unreadable(message, e.getMessage()));
                 }
-                return writer.storeAll(agency, received);
+            }
+            // Committed before the delivery transaction starts, so that no other agency's inbox waits for it (see
+            // InboxWriter.storeMessages); if what follows fails, the batch comes back and finds them stored.
+            writer.storeMessages(received);
+            Boolean stored = transactions.execute(tx -> {
+                for (Unreadable poisoned : unreadable) {
+                    poison.keep(queue, poisoned.reason(), poisoned.message().getBody());
+                }
+                return writer.storeDeliveries(agency, received);
             });
             channel.basicAck(last, true);
             if (Boolean.TRUE.equals(stored)) {
@@ -134,6 +143,9 @@ class InboxConsumers implements SmartLifecycle {
             }
         }
     }
+
+    /** A message of a batch that cannot be read as a change, set aside in the batch's transaction. */
+    private record Unreadable(Message message, String reason) {}
 
     private void onMessage(Agency agency, String queue, Message message, Channel channel) throws IOException {
         long tag = message.getMessageProperties().getDeliveryTag();

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tw.tongbao.adapters.resilience.AgencyControl;
 import tw.tongbao.adapters.transport.AdapterDelivery;
@@ -23,10 +24,10 @@ import tw.tongbao.core.envelope.Addressee;
 import tw.tongbao.core.envelope.ChangeFiled;
 
 /**
- * Stores one agency's deliveries of received changes, a batch in one transaction: the rows (a redelivery changes
- * nothing), supersession of older unsent deliveries of the same type, and their reports. The batch's rows are read,
- * locked and inserted with one statement each, whatever its size; supersession and parking, which are rare, are
- * written one by one.
+ * Stores one agency's deliveries of received changes: first the changes' messages, in a short transaction of their
+ * own, then a batch's deliveries in one transaction: the rows (a redelivery changes nothing), supersession of older
+ * unsent deliveries of the same type, and their reports. The batch's rows are read, locked and inserted with one
+ * statement each, whatever its size; supersession and parking, which are rare, are written one by one.
  */
 @Component
 class InboxWriter {
@@ -58,10 +59,59 @@ class InboxWriter {
     }
 
     /**
-     * Stores a batch of deliveries of one agency, in one transaction, with the same effect as storing them one after
-     * another in list order; false when every one was already stored (redelivered messages).
+     * Stores a batch of deliveries of one agency with the same effect as storing them one after another in list order:
+     * their messages ({@link #storeMessages}), then the deliveries in one transaction ({@link #storeDeliveries}); false
+     * when every one was already stored (redelivered messages). Not to be called inside a transaction.
      */
     boolean storeAll(Agency agency, List<Received> received) {
+        storeMessages(received);
+        return storeDeliveries(agency, received);
+    }
+
+    /**
+     * Stores the changes' messages in a transaction of their own, committed when this returns; refuses to run inside
+     * another transaction, whose commit it would otherwise wait for.
+     *
+     * <p>Why on their own: every agency's inbox stores the same changes' messages, and an insert that meets another
+     * transaction's uncommitted row of the same change waits until that transaction ends. Inside the delivery
+     * transaction, one agency's whole batch (locks, inserts, supersession, reports) would hold the rows the other
+     * agencies wait for, and the agencies' inboxes would take turns; here a row is held for one statement.
+     *
+     * <p>Between this commit and the delivery transaction's, a crash or failure leaves messages stored for deliveries
+     * that are not: their AMQP messages were not acknowledged, so they come back and this statement then finds the rows
+     * there and leaves them (the claim reads the same text). A message whose deliveries are never stored (its AMQP
+     * message later set aside as poison by the one-by-one retry) stays as a row nothing reads; nothing deletes it,
+     * and nothing needs to: the claim only reads a message through one of its deliveries, and another agency's
+     * delivery of the same change reuses it. The delivery rows are inserted only after this commit, and no statement
+     * deletes a message, so no delivery is ever without its message.
+     *
+     * <p>Bytes that are not UTF-8 fail here with a {@link org.springframework.dao.DataIntegrityViolationException},
+     * before any delivery is written, as they failed the single transaction before.
+     */
+    void storeMessages(List<Received> received) {
+        if (received.isEmpty()) {
+            return;
+        }
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("messages are stored in a transaction of their own, not inside another");
+        }
+        List<DeliveryStore.Message> messages = received.stream()
+                .map(r -> new DeliveryStore.Message(r.change().changeId(), r.message()))
+                .toList();
+        transactions.executeWithoutResult(tx -> {
+            // The delivery transaction's commit, which the acknowledgement waits for, flushes this one's too.
+            store.commitWithoutWaitingForTheDisk();
+            store.storeMessages(messages);
+        });
+    }
+
+    /**
+     * Stores a batch of deliveries of one agency, in one transaction (the caller's, if it has one), with the same effect
+     * as storing them one after another in list order; false when every one was already stored (redelivered messages).
+     * Their messages must have been stored and committed first ({@link #storeMessages}): this transaction touches no
+     * message row, so it never waits for another agency's inbox.
+     */
+    boolean storeDeliveries(Agency agency, List<Received> received) {
         if (received.isEmpty()) {
             return false;
         }
@@ -76,14 +126,11 @@ class InboxWriter {
                                 r.change().type(),
                                 r.change().receipt(),
                                 now),
-                        r.change().changeId(),
-                        r.message()))
+                        r.change().changeId()))
                 .toList();
         List<AdapterDelivery> arriving =
                 arrivals.stream().map(DeliveryStore.Arrival::delivery).toList();
         return Boolean.TRUE.equals(transactions.execute(tx -> {
-            // First: other agencies' inbox transactions store the same changes' messages (see storeMessages).
-            store.storeMessages(arrivals);
             // All siblings are locked before the first insert: an insert takes the subject's head-of-line lock (V3
             // trigger), and no transaction may wait for a delivery row while holding that lock, or two could deadlock.
             Map<UUID, DeliveryStore.Sibling> rows = new LinkedHashMap<>();

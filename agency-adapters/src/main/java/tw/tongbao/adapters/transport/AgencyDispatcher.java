@@ -235,6 +235,11 @@ final class AgencyDispatcher {
     }
 
     private OutboundDelivery outbound(byte[] message) {
+        if (message == null) {
+            // Cannot happen while the inbox commits a change's message before any of its deliveries and nothing deletes
+            // messages; should it, the delivery is parked with this reason rather than sent without its data.
+            throw new IllegalStateException("its change's message is missing from adapter_message");
+        }
         // Bytes, not a String: Jackson reads UTF-8 directly, where a String holding Chinese text is parsed char by
         // char.
         ChangeFiled change = changes.readValue(message);

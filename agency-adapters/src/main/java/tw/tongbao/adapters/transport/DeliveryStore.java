@@ -35,7 +35,9 @@ public class DeliveryStore {
      * The order in which a transaction that changes several subjects' rows takes their head-of-line locks (V3
      * trigger): the inbox's inserts and the settlement's updates both follow it, having first locked the delivery rows
      * they read (in SQL order, {@link #ROW_ORDER}), so neither can hold a lock the other waits for while waiting for
-     * one the other holds.
+     * one the other holds. All these locks are one agency's: the only rows that transactions of different agencies
+     * both write, the changes' messages, are written by {@link #storeMessages} in a transaction of its own, committed
+     * before the inbox transaction starts, which takes none of these locks and touches no message row.
      */
     private static final Comparator<AdapterDelivery> LOCK_ORDER = Comparator.comparing(AdapterDelivery::subjectRef)
             .thenComparingLong(AdapterDelivery::sequence)
@@ -65,41 +67,60 @@ public class DeliveryStore {
         this.staleSeconds = properties.instanceStaleAfter().toMillis() / 1000.0;
     }
 
-    /** Stores a newly received delivery and its message; false when it is already here (a redelivery). */
+    /**
+     * Stores a newly received delivery and its message in the caller's transaction; false when it is already here (a
+     * redelivery). For tests and tools: the inbox stores messages in a transaction of their own (see
+     * {@link #storeMessages}).
+     */
     public boolean insertIfAbsent(AdapterDelivery delivery, UUID changeId, byte[] message, Instant now) {
-        List<Arrival> arrival = List.of(new Arrival(delivery, changeId, message));
-        storeMessages(arrival);
-        return insertAllIfAbsent(arrival, now)[0];
+        storeMessages(List.of(new Message(changeId, message)));
+        return insertAllIfAbsent(List.of(new Arrival(delivery, changeId)), now)[0];
     }
 
     /**
-     * Stores the arrivals' messages, each change's once whatever number of agencies it is addressed to, in one
-     * statement and in change id order. Call it before any other statement of the transaction that locks: inbox
-     * transactions of different agencies store the same changes concurrently, and a second insert of a change id waits
-     * for the first to commit, so these waits take one total order and cannot close a cycle with the per-agency locks
-     * taken afterwards (see {@link #LOCK_ORDER}).
+     * Stores the changes' messages, each once whatever number of agencies it is addressed to, in one statement and
+     * in change id order; a message already stored is left as it is ({@code ON CONFLICT DO NOTHING}).
+     *
+     * <p>Inbox transactions of different agencies store the same changes, and an insert of a change id that another
+     * transaction inserted and has not committed waits for that transaction to end. The inbox therefore runs this
+     * statement alone in a transaction of its own and commits it before its delivery transaction starts (see {@code
+     * InboxWriter.storeMessages}): such a wait then lasts one short statement, never another agency's whole batch, and
+     * these waits form no cycle, since each such transaction holds only message rows, taken in change id order.
      *
      * <p>The messages travel as the bytes they came in and PostgreSQL turns them into text: decoding them into Java
      * strings only for the driver to encode them again was 8 % of the adapters' CPU. Bytes that are not valid UTF-8
      * fail the statement with a {@link org.springframework.dao.DataIntegrityViolationException} (the message's fault,
      * not the database's).
      */
-    public void storeMessages(List<Arrival> arrivals) {
-        if (arrivals.isEmpty()) {
+    public void storeMessages(List<Message> messages) {
+        if (messages.isEmpty()) {
             return;
         }
         jdbc.sql("INSERT INTO adapter_message (change_id, message) SELECT DISTINCT ON (m.id) m.id, m.message"
                         + " FROM (SELECT id, convert_from(bytes, 'UTF8') AS message FROM unnest(CAST(:ids AS uuid[]),"
                         + " CAST(:messages AS bytea[])) AS u(id, bytes)) AS m"
                         + " ORDER BY m.id ON CONFLICT (change_id) DO NOTHING")
-                .param("ids", arrivals.stream().map(Arrival::changeId).toArray(UUID[]::new))
-                .param("messages", arrivals.stream().map(Arrival::message).toArray(byte[][]::new))
+                .param("ids", messages.stream().map(Message::changeId).toArray(UUID[]::new))
+                .param("messages", messages.stream().map(Message::body).toArray(byte[][]::new))
                 .update();
     }
 
     /**
+     * Lets the current transaction's commit return before its WAL reaches the disk ({@code synchronous_commit = off}
+     * for this transaction only). Safe only for a transaction that matters through later ones alone: the messages'
+     * transaction. PostgreSQL writes and recovers its WAL in order, so once a later transaction's commit is flushed
+     * (the delivery transaction, before its AMQP messages are acknowledged; any other agency's delivery that read the
+     * message), this commit is on disk too; a crash before that loses it only with everything that depends on it,
+     * and the unacknowledged messages come back. Saves a disk flush per inbox batch (0.7 ms here).
+     */
+    public void commitWithoutWaitingForTheDisk() {
+        jdbc.sql("SET LOCAL synchronous_commit = off").update();
+    }
+
+    /**
      * Stores newly received deliveries in one round trip, in lock order; element i says whether arrival i was stored
-     * (false: it was here already, a redelivery). Their messages are stored by {@link #storeMessages} first.
+     * (false: it was here already, a redelivery). Their messages must have been stored by {@link #storeMessages}
+     * first: the claim reads a delivery's message by join, and nothing here checks that it is there.
      */
     public boolean[] insertAllIfAbsent(List<Arrival> arrivals, Instant now) {
         if (arrivals.isEmpty()) {
@@ -186,7 +207,9 @@ public class DeliveryStore {
     /**
      * In one statement: reads a page of head-of-line candidates in due order (after {@code after}), leases up to
      * {@code limit} of them that are still due, open, free and first of their subject, and says how many candidates the
-     * page held and which was last. The outer LEFT JOIN returns the page's row even when nothing was leased.
+     * page held and which was last. The outer LEFT JOIN returns the page's row even when nothing was leased; a leased
+     * delivery whose message were missing would come with a null message, which the dispatcher parks (the inbox
+     * commits a change's message before any of its deliveries, and nothing deletes messages).
      */
     private Page claimPage(
             String agency, Head after, int page, int limit, Instant now, Instant leaseUntil, UUID instance) {
@@ -371,8 +394,11 @@ public class DeliveryStore {
     /** Another delivery of the same agency, subject and type; in flight while a dispatcher holds it. */
     public record Sibling(AdapterDelivery delivery, boolean inFlight) {}
 
-    /** A delivery just received, with the change it belongs to and the message that change came in (UTF-8 JSON). */
-    public record Arrival(AdapterDelivery delivery, UUID changeId, byte[] message) {}
+    /** A delivery just received, with the change it belongs to. */
+    public record Arrival(AdapterDelivery delivery, UUID changeId) {}
+
+    /** A change's message as it came (UTF-8 JSON), stored once for all the agencies it is addressed to. */
+    public record Message(UUID changeId, byte[] body) {}
 
     /** A state change: the delivery as it was read, and as it is to be written. */
     public record StateChange(AdapterDelivery before, AdapterDelivery after) {}
