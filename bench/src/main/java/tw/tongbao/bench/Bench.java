@@ -58,8 +58,7 @@ public final class Bench {
         BenchSystem.Settings settings = new BenchSystem.Settings(
                 options.gatewayJar(),
                 options.adaptersJar(),
-                options.heap(),
-                options.jfr(),
+                options.jvm(),
                 options.referenceLimits(),
                 options.agencyConcurrency(),
                 options.batchInterval(),
@@ -211,11 +210,7 @@ public final class Bench {
                 "backlog",
                 options.backlog() + " changes, drain limit "
                         + options.backlogDrainLimit().toSeconds() + " s");
-        settings.put(
-                "gateway / adapters JVM",
-                "-Xmx" + options.heap() + " -XX:+ExitOnOutOfMemoryError"
-                        + (options.jfr() ? " -XX:StartFlightRecording=settings=profile" : "")
-                        + ", JVM defaults otherwise");
+        settings.put("gateway / adapters JVM", options.jvm().describe());
         settings.put(
                 "agency limits",
                 options.referenceLimits()

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import tw.tongbao.bench.system.ServiceJvm;
 
 /**
  * The benchmark's settings, from {@code --name value} or {@code --name=value} arguments.
@@ -17,7 +18,7 @@ import java.util.List;
  * @param backlogDrainLimit longest wait for the backlog to drain
  * @param perfTestSeconds how long RabbitMQ PerfTest runs (0 skips it)
  * @param perfTestConfirm PerfTest's most unconfirmed publishes
- * @param heap the gateway's and adapters' {@code -Xmx}
+ * @param heap the gateway's and adapters' heap ({@code -Xms} and {@code -Xmx})
  * @param maxInFlight the load generator's cap on requests in flight; one over it is a drop
  * @param agencyConcurrency maxConcurrentCalls of every agency (and sink threads), unless reference limits are kept
  * @param batchInterval batchInterval of the batch-csv agencies, unless reference limits are kept
@@ -28,6 +29,7 @@ import java.util.List;
  * @param adaptersJar the packaged adapters
  * @param extraGatewayArgs more {@code --key=value} arguments for the gateway
  * @param extraAdaptersArgs more {@code --key=value} arguments for the adapters
+ * @param extraJvmFlags more JVM flags for both, after the benchmark's own
  * @param keep keep the databases and vhost afterwards
  * @param tag what the report files are called after the date ({@code report} unless given)
  */
@@ -51,6 +53,7 @@ record BenchOptions(
         Path adaptersJar,
         List<String> extraGatewayArgs,
         List<String> extraAdaptersArgs,
+        List<String> extraJvmFlags,
         boolean keep,
         String tag) {
 
@@ -67,7 +70,9 @@ record BenchOptions(
               --backlog-drain-limit 900  most seconds to drain the backlog (default 900)
               --perftest-seconds 20      PerfTest duration; 0 skips (default 20)
               --perftest-confirm 100     PerfTest's most unconfirmed publishes (default 100)
-              --heap 256m                -Xmx of gateway and adapters (default 256m)
+              --heap 224m                heap of gateway and adapters, -Xms = -Xmx (default 224m; serial
+                                         collector, heap touched at start, MALLOC_ARENA_MAX=2)
+              --jvm-flag FLAG            extra JVM flag for both, after those (repeatable), e.g. -XX:+UseG1GC
               --max-in-flight 512        open-loop cap on requests in flight (default 512)
               --agency-concurrency 32    maxConcurrentCalls of every agency (default 32)
               --batch-interval 250ms     batchInterval of the batch-csv agencies (default 250ms)
@@ -100,6 +105,7 @@ record BenchOptions(
             "--adapters-jar",
             "--gateway-arg",
             "--adapters-arg",
+            "--jvm-flag",
             "--tag");
 
     static BenchOptions parse(String... raw) {
@@ -118,7 +124,7 @@ record BenchOptions(
         Duration backlogDrain = Duration.ofSeconds(quick ? 60 : 900);
         int perfSeconds = quick ? 8 : 20;
         int perfConfirm = 100;
-        String heap = "256m";
+        String heap = "224m";
         int inFlight = 512;
         int concurrency = 32;
         String batchInterval = "250ms";
@@ -131,6 +137,7 @@ record BenchOptions(
         Path adaptersJar = Path.of("agency-adapters/target/agency-adapters-0.1.0-SNAPSHOT.jar");
         List<String> gatewayArgs = new ArrayList<>();
         List<String> adaptersArgs = new ArrayList<>();
+        List<String> jvmFlags = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -179,6 +186,7 @@ record BenchOptions(
                 case "--adapters-jar" -> adaptersJar = Path.of(value);
                 case "--gateway-arg" -> gatewayArgs.add(value);
                 case "--adapters-arg" -> adaptersArgs.add(value);
+                case "--jvm-flag" -> jvmFlags.add(value);
                 case "--tag" -> tag = value;
                 default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
             }
@@ -206,7 +214,13 @@ record BenchOptions(
                 adaptersJar,
                 List.copyOf(gatewayArgs),
                 List.copyOf(adaptersArgs),
+                List.copyOf(jvmFlags),
                 keep,
                 tag);
+    }
+
+    /** How the gateway and the adapters are run. */
+    ServiceJvm jvm() {
+        return new ServiceJvm(heap, jfr, extraJvmFlags);
     }
 }

@@ -27,8 +27,7 @@ public final class BenchSystem implements AutoCloseable {
      *
      * @param gatewayJar the packaged gateway
      * @param adaptersJar the packaged adapters
-     * @param heap {@code -Xmx} of both
-     * @param jfr record a flight recording of both
+     * @param jvm how both are run
      * @param referenceLimits keep the registry's own limits
      * @param agencyConcurrency maxConcurrentCalls of every agency otherwise
      * @param batchInterval batchInterval of the batch-csv agencies otherwise
@@ -38,8 +37,7 @@ public final class BenchSystem implements AutoCloseable {
     public record Settings(
             Path gatewayJar,
             Path adaptersJar,
-            String heap,
-            boolean jfr,
+            ServiceJvm jvm,
             boolean referenceLimits,
             int agencyConcurrency,
             String batchInterval,
@@ -110,8 +108,8 @@ public final class BenchSystem implements AutoCloseable {
         }
         sinks.add(new DropFolderSink(drop, batchAgencies, charsets, arrivals).start());
         Path registryFile = registry.writeTo(directory.resolve("registry.yml"));
-        Map<String, String> environment =
-                Map.of("TONGBAO_REGISTRY", registryFile.toAbsolutePath().toString());
+        Map<String, String> environment = new LinkedHashMap<>(ServiceJvm.ENVIRONMENT);
+        environment.put("TONGBAO_REGISTRY", registryFile.toAbsolutePath().toString());
 
         List<String> adapterArgs = new ArrayList<>(common(adaptersDb));
         adapterArgs.add("--tongbao.adapters.batch-csv.drop-directory=" + drop.toAbsolutePath());
@@ -141,12 +139,7 @@ public final class BenchSystem implements AutoCloseable {
     }
 
     private List<String> jvmFlags(Settings settings, String name) {
-        List<String> flags = new ArrayList<>(List.of("-Xmx" + settings.heap(), "-XX:+ExitOnOutOfMemoryError"));
-        if (settings.jfr()) {
-            flags.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
-                    + directory.resolve(name + ".jfr").toAbsolutePath());
-        }
-        return flags;
+        return settings.jvm().flags(directory.resolve(name + ".jfr"));
     }
 
     private List<String> common(String database) {
