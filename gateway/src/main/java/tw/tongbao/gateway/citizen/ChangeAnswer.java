@@ -1,6 +1,5 @@
 package tw.tongbao.gateway.citizen;
 
-import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -15,10 +14,5 @@ record ChangeAnswer(ChangeView view, byte[] json) {
     /** Writes the view with the mapper the web layer uses. */
     static ChangeAnswer of(ChangeView view, JsonMapper mapper) {
         return new ChangeAnswer(view, mapper.writeValueAsBytes(view));
-    }
-
-    /** Takes the view's JSON as already written (e.g. for the database). */
-    static ChangeAnswer of(ChangeView view, String json) {
-        return new ChangeAnswer(view, json.getBytes(StandardCharsets.UTF_8));
     }
 }

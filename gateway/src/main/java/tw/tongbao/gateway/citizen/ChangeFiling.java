@@ -57,6 +57,6 @@ class ChangeFiling {
                 Receipt.random(),
                 agencies,
                 addressees,
-                json.writeValueAsString(request.data())));
+                json.writeValueAsBytes(request.data())));
     }
 }

@@ -73,7 +73,7 @@ class ChangeIntake {
             log.debug(
                     "replaying change {} for a repeated Idempotency-Key",
                     answer.response().receipt());
-            return ChangeAnswer.of(answer.response(), answer.json());
+            return new ChangeAnswer(answer.response(), answer.json());
         });
     }
 

@@ -45,9 +45,9 @@ final class ChangeQueries {
      *
      * @param requestHash the fingerprint of the body that got it
      * @param response the body of that answer
-     * @param json that body exactly as it was sent
+     * @param json that body exactly as it was sent (UTF-8)
      */
-    record StoredAnswer(String requestHash, ChangeView response, String json) {}
+    record StoredAnswer(String requestHash, ChangeView response, byte[] json) {}
 
     Optional<StoredAnswer> findAnswer(NationalId filer, IdempotencyKey key) {
         return jdbc
@@ -56,7 +56,8 @@ final class ChangeQueries {
                                 + " where filer_id = :filer and idempotency_key = :key",
                         Map.of("filer", filer.value(), "key", key.value()),
                         (rs, n) -> {
-                            String response = rs.getString("response");
+                            // The text's bytes as the server sends them (UTF-8): the first answer's very bytes.
+                            byte[] response = rs.getBytes("response");
                             return new StoredAnswer(
                                     rs.getString("request_hash"), json.readValue(response, ChangeView.class), response);
                         })

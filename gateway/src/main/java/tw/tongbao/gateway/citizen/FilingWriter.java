@@ -71,8 +71,8 @@ class FilingWriter {
                 }
                 Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                 ChangeView view = filing.view(sequence, now);
-                // Written once: stored for replays and, as the same bytes, sent as this request's answer.
-                String viewJson = json.writeValueAsString(view);
+                // Written once as UTF-8: stored for replays and, as the same bytes, sent as this request's answer.
+                byte[] viewJson = json.writeValueAsBytes(view);
                 filed.add(new Filed(filing, view, viewJson, filing.filed(sequence, subjectName, now)));
             }
             insertChanges(filed);
@@ -81,7 +81,7 @@ class FilingWriter {
                     .map(Filed::message)
                     .filter(message -> !message.addressees().isEmpty())
                     .toList());
-            filed.forEach(f -> answers.put(f.filing(), ChangeAnswer.of(f.view(), f.viewJson())));
+            filed.forEach(f -> answers.put(f.filing(), new ChangeAnswer(f.view(), f.viewJson())));
         }
         return filings.stream()
                 .map(filing -> Optional.ofNullable(answers.get(filing)))
@@ -140,12 +140,21 @@ class FilingWriter {
         return names;
     }
 
+    /**
+     * The data and the answer travel as the UTF-8 bytes Jackson wrote and PostgreSQL turns them into jsonb and text:
+     * as strings in a text array the driver encoded them to UTF-8 again, char by char for Chinese text.
+     */
     private void insertChanges(List<Filed> filed) {
         jdbc.update(
                 "insert into change (id, receipt, type, subject_id, filer_id, subject_name, sequence, effective_date,"
                         + " submitted_at, data, idempotency_key, request_hash, response)"
-                        + " select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-                        + " ?::bigint[], ?::date[], ?::timestamptz[], ?::jsonb[], ?::text[], ?::text[], ?::text[])",
+                        + " select id, receipt, type, subject_id, filer_id, subject_name, sequence, effective_date,"
+                        + " submitted_at, convert_from(data, 'UTF8')::jsonb, idempotency_key, request_hash,"
+                        + " convert_from(response, 'UTF8')"
+                        + " from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                        + " ?::bigint[], ?::date[], ?::timestamptz[], ?::bytea[], ?::text[], ?::text[], ?::bytea[])"
+                        + " as t (id, receipt, type, subject_id, filer_id, subject_name, sequence, effective_date,"
+                        + " submitted_at, data, idempotency_key, request_hash, response)",
                 column(filed, f -> f.filing().changeId().toString()),
                 column(filed, f -> f.filing().receipt().value()),
                 column(filed, f -> f.filing().request().type().name()),
@@ -155,10 +164,10 @@ class FilingWriter {
                 filed.stream().map(f -> f.view().sequence()).toArray(Long[]::new),
                 column(filed, f -> f.filing().request().effectiveDate().toString()),
                 column(filed, f -> f.view().submittedAt().toString()),
-                column(filed, f -> f.filing().dataJson()),
+                filed.stream().map(f -> f.filing().dataJson()).toArray(byte[][]::new),
                 column(filed, f -> f.filing().key().value()),
                 column(filed, f -> f.filing().requestHash()),
-                column(filed, Filed::viewJson));
+                filed.stream().map(Filed::viewJson).toArray(byte[][]::new));
     }
 
     /** One pending delivery per recipient, and the first step of its timeline. */
@@ -209,6 +218,6 @@ class FilingWriter {
         }
     }
 
-    /** A filing with its number and name worked out: the answer, as JSON too, and the outbox message. */
-    private record Filed(PreparedFiling filing, ChangeView view, String viewJson, ChangeFiled message) {}
+    /** A filing with its number and name worked out: the answer, as UTF-8 JSON too, and the outbox message. */
+    private record Filed(PreparedFiling filing, ChangeView view, byte[] viewJson, ChangeFiled message) {}
 }

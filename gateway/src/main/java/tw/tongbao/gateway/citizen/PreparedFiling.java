@@ -25,7 +25,7 @@ import tw.tongbao.gateway.security.Filer;
  * @param receipt the citizen-facing receipt
  * @param recipients the agencies told, in the order of {@code addressees}
  * @param addressees one per recipient: its delivery id and the subject's pseudonym for it
- * @param dataJson the request's data as JSON
+ * @param dataJson the request's data as UTF-8 JSON
  */
 record PreparedFiling(
         Filer filer,
@@ -36,7 +36,7 @@ record PreparedFiling(
         Receipt receipt,
         List<Agency> recipients,
         List<Addressee> addressees,
-        String dataJson) {
+        byte[] dataJson) {
 
     PreparedFiling {
         recipients = List.copyOf(recipients);

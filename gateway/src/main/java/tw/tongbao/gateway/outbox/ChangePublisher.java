@@ -15,7 +15,6 @@ import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.envelope.ChangeFiled;
 import tw.tongbao.core.messaging.Topology;
@@ -88,11 +87,11 @@ class ChangePublisher {
         headers.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         headers.setMessageId(change.changeId().toString());
         headers.setHeader(TYPE_ID_HEADER, ChangeFiled.class.getName());
-        // Only the addressees' agencies are needed here: reading them from the tree spares binding the whole change.
-        for (JsonNode addressee : json.readTree(change.payload()).path("addressees")) {
-            headers.setHeader(Topology.addressedHeader(addressee.path("agency").asString()), Topology.ADDRESSED);
+        for (String agency : AddressedAgencies.of(json, change.payload())) {
+            headers.setHeader(Topology.addressedHeader(agency), Topology.ADDRESSED);
         }
-        return new Message(change.payload().getBytes(StandardCharsets.UTF_8), headers);
+        // The bytes the filing wrote, as the database gives them back: never decoded, never encoded again.
+        return new Message(change.payload(), headers);
     }
 
     private Outcome await(CorrelationData correlation, long deadlineNanos) {
@@ -117,6 +116,6 @@ class ChangePublisher {
         }
     }
 
-    /** An outbox row to publish: the change's id and its {@link ChangeFiled} as JSON. */
-    record Pending(UUID changeId, String payload) {}
+    /** An outbox row to publish: the change's id and its {@link ChangeFiled} as UTF-8 JSON. */
+    record Pending(UUID changeId, byte[] payload) {}
 }

@@ -25,7 +25,8 @@ public class Outbox {
 
     /**
      * Records the messages in one statement, in the given order (the relay publishes in that order); they leave only
-     * if the surrounding transaction commits.
+     * if the surrounding transaction commits. Each is written once as UTF-8 and handed to PostgreSQL as those bytes,
+     * which it turns into text; the relay publishes the same bytes.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void appendAll(List<ChangeFiled> changes) {
@@ -34,11 +35,11 @@ public class Outbox {
         }
         jdbc.update(
                 "insert into outbox (change_id, payload, created_at)"
-                        + " select change_id, payload, now()"
-                        + " from unnest(?::uuid[], ?::text[]) with ordinality as t (change_id, payload, position)"
+                        + " select change_id, convert_from(payload, 'UTF8'), now()"
+                        + " from unnest(?::uuid[], ?::bytea[]) with ordinality as t (change_id, payload, position)"
                         + " order by position",
                 changes.stream().map(change -> change.changeId().toString()).toArray(String[]::new),
-                changes.stream().map(json::writeValueAsString).toArray(String[]::new));
+                changes.stream().map(json::writeValueAsBytes).toArray(byte[][]::new));
         events.publishEvent(new OutboxAppended(changes.size()));
     }
 }

@@ -151,8 +151,8 @@ class OutboxRelay implements SmartLifecycle {
                             + "   where published_at is null order by id limit 1) oldest"
                             + "   where oldest.claimed_until > now())"
                             + " returning id, change_id, payload",
-                    (rs, n) ->
-                            new Row(rs.getLong("id"), rs.getObject("change_id", UUID.class), rs.getString("payload")),
+                    // The text's bytes as the server sends them (UTF-8), published as they are.
+                    (rs, n) -> new Row(rs.getLong("id"), rs.getObject("change_id", UUID.class), rs.getBytes("payload")),
                     claimSeconds(),
                     properties.batchSize());
         });
@@ -206,7 +206,7 @@ class OutboxRelay implements SmartLifecycle {
         return executor != null;
     }
 
-    private record Row(long id, UUID changeId, String payload) {}
+    private record Row(long id, UUID changeId, byte[] payload) {}
 
     private record Batch(int published, boolean failed) {}
 

@@ -7,6 +7,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -225,7 +226,7 @@ class FilingBatcherTests {
                 Receipt.random(),
                 List.of(),
                 List.of(),
-                "{}");
+                "{}".getBytes(StandardCharsets.UTF_8));
     }
 
     private static ChangeAnswer answer(PreparedFiling filing) {
