@@ -35,6 +35,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     {@code claimBatchSize} and the agency's concurrent calls) waits for more tries to finish before it claims what is
  *     free, so that one claim statement takes several deliveries instead of one per finished try; it adds at most this
  *     much latency, and only while the agency is busy; default 5 ms; zero claims on every wake-up
+ * @param relayReportsPerMessage most delivery reports the relay puts in one message (default 100; a report is ~1 KB)
+ * @param relayMessageBytes most bytes of reports the relay puts in one message (default 128 KiB), however few they
+ *     are; a single larger report still goes, alone
  */
 @ConfigurationProperties("tongbao.adapters")
 public record AdaptersProperties(
@@ -56,7 +59,9 @@ public record AdaptersProperties(
         Duration statisticsInterval,
         Duration agencyStateTtl,
         int settlementBatchSize,
-        Duration claimLinger) {
+        Duration claimLinger,
+        int relayReportsPerMessage,
+        int relayMessageBytes) {
 
     public AdaptersProperties {
         leaseDuration = leaseDuration != null ? leaseDuration : Duration.ofMinutes(2);
@@ -78,6 +83,8 @@ public record AdaptersProperties(
         agencyStateTtl = agencyStateTtl != null ? agencyStateTtl : Duration.ofSeconds(1);
         settlementBatchSize = settlementBatchSize > 0 ? settlementBatchSize : 64;
         claimLinger = claimLinger != null ? claimLinger : Duration.ofMillis(5);
+        relayReportsPerMessage = relayReportsPerMessage > 0 ? relayReportsPerMessage : 100;
+        relayMessageBytes = relayMessageBytes > 0 ? relayMessageBytes : 128 * 1024;
         if (claimLinger.isNegative()) {
             throw new IllegalArgumentException(
                     "tongbao.adapters.claim-linger must not be negative, was " + claimLinger);
@@ -114,12 +121,14 @@ public record AdaptersProperties(
                 statisticsInterval,
                 agencyStateTtl,
                 settlementBatchSize,
-                linger);
+                linger,
+                relayReportsPerMessage,
+                relayMessageBytes);
     }
 
     /** The defaults, as if nothing were configured. */
     public static AdaptersProperties defaults() {
         return new AdaptersProperties(
-                null, null, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null, null, null, 0, null);
+                null, null, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null, null, null, 0, null, 0, 0);
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import tw.tongbao.core.delivery.DeliveryStatus;
 import tw.tongbao.core.messaging.Topology;
+import tw.tongbao.core.report.DeliveryReportBatch;
 import tw.tongbao.core.report.DeliveryReported;
 
 /** Takes what reached the gateway's reports queue and keeps it by delivery, as the gateway would see it. */
@@ -26,10 +27,11 @@ final class ReportsProbe {
     synchronized List<DeliveryReported> of(UUID deliveryId) {
         Object received;
         while ((received = rabbit.receiveAndConvert(Topology.REPORTS_QUEUE)) != null) {
-            DeliveryReported report = (DeliveryReported) received;
-            byDelivery
-                    .computeIfAbsent(report.deliveryId(), id -> new CopyOnWriteArrayList<>())
-                    .add(report);
+            for (DeliveryReported report : ((DeliveryReportBatch) received).reports()) {
+                byDelivery
+                        .computeIfAbsent(report.deliveryId(), id -> new CopyOnWriteArrayList<>())
+                        .add(report);
+            }
         }
         return new ArrayList<>(byDelivery.getOrDefault(deliveryId, List.of()));
     }

@@ -124,8 +124,8 @@ public class ReportOutbox {
     }
 
     /**
-     * A waiting message: where it goes, the type the receiver reads it as, its stored JSON (UTF-8), and a short
-     * description for logs.
+     * A waiting row: where it goes, the type its JSON is (a report goes inside a {@code DeliveryReportBatch}), its
+     * stored JSON (UTF-8), and a short description for logs.
      */
     record Pending(long id, String exchange, String routingKey, Class<?> type, byte[] body, String description) {}
 }

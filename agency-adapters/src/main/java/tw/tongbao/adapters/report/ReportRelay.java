@@ -1,6 +1,5 @@
 package tw.tongbao.adapters.report;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -9,20 +8,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.amqp.support.converter.AbstractJavaTypeMapper;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import tw.tongbao.adapters.AdaptersProperties;
 
 /**
- * Publishes {@code report_outbox} rows in id order (reports to the reports exchange, alerts to the alerts exchange;
- * persistent, mandatory, correlated confirms) and deletes each only once the broker confirmed it and did not return it.
- * It sends each row's stored JSON as it is, without reading and writing it again.
+ * Publishes {@code report_outbox} rows in id order (reports to the reports exchange, many to a message; alerts to the
+ * alerts exchange, one to a message; persistent, mandatory, correlated confirms) and deletes each only once the broker
+ * confirmed the message holding it and did not return it. It sends the rows' stored JSON as it is, without reading and
+ * writing it again.
  */
 @Component
 public class ReportRelay implements SmartLifecycle {
@@ -96,15 +92,18 @@ public class ReportRelay implements SmartLifecycle {
     }
 
     /**
-     * Publishes the whole batch on one channel (so in id order) with every confirm in flight, then waits for them
-     * together and deletes the confirmed leading rows in one statement; false when one was not confirmed.
+     * Publishes the batch's messages on one channel (so in id order) with every confirm in flight, then waits for them
+     * together and deletes, in one statement, the rows of the confirmed leading messages; false when one was not
+     * confirmed (its rows and those of the messages after it are published again on the next run).
      */
     private boolean publish(List<ReportOutbox.Pending> batch) {
+        List<ReportMessages.Outgoing> messages =
+                ReportMessages.pack(batch, properties.relayReportsPerMessage(), properties.relayMessageBytes());
         List<CorrelationData> sent = rabbit.invoke(operations -> {
-            List<CorrelationData> correlations = new ArrayList<>(batch.size());
-            for (ReportOutbox.Pending pending : batch) {
-                CorrelationData correlation = new CorrelationData("report-" + pending.id());
-                operations.send(pending.exchange(), pending.routingKey(), message(pending), correlation);
+            List<CorrelationData> correlations = new ArrayList<>(messages.size());
+            for (ReportMessages.Outgoing outgoing : messages) {
+                CorrelationData correlation = new CorrelationData("report-" + outgoing.firstId());
+                operations.send(outgoing.exchange(), outgoing.routingKey(), outgoing.message(), correlation);
                 correlations.add(correlation);
             }
             return correlations;
@@ -112,34 +111,18 @@ public class ReportRelay implements SmartLifecycle {
         long deadline = System.nanoTime() + properties.confirmTimeout().toNanos();
         List<Long> confirmed = new ArrayList<>(batch.size());
         boolean all = true;
-        for (int i = 0; i < batch.size(); i++) {
+        for (int i = 0; i < messages.size(); i++) {
             if (!confirmed(sent.get(i), deadline)) {
                 log.warn(
                         "{} not confirmed by the broker; will retry",
-                        batch.get(i).description());
+                        messages.get(i).description());
                 all = false;
                 break;
             }
-            confirmed.add(batch.get(i).id());
+            confirmed.addAll(messages.get(i).ids());
         }
         outbox.delete(confirmed);
         return all;
-    }
-
-    /**
-     * The stored JSON as a persistent message with what the gateway's {@code JacksonJsonMessageConverter} reads it
-     * by: JSON content type, UTF-8, and the type id header naming the message's class.
-     */
-    static Message message(ReportOutbox.Pending pending) {
-        MessageProperties properties = new MessageProperties();
-        properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-        properties.setContentEncoding(StandardCharsets.UTF_8.name());
-        properties.setContentLength(pending.body().length);
-        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        properties.setHeader(
-                AbstractJavaTypeMapper.DEFAULT_CLASSID_FIELD_NAME,
-                pending.type().getName());
-        return new Message(pending.body(), properties);
     }
 
     private boolean confirmed(CorrelationData correlation, long deadlineNanos) {

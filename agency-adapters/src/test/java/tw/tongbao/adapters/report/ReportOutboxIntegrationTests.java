@@ -18,12 +18,13 @@ import tw.tongbao.core.control.AgencyAlert;
 import tw.tongbao.core.delivery.DeliveryStatus;
 import tw.tongbao.core.messaging.Topology;
 import tw.tongbao.core.report.AttemptRecord;
+import tw.tongbao.core.report.DeliveryReportBatch;
 import tw.tongbao.core.report.DeliveryReported;
 
 /**
- * Reports and alerts go through the outbox as JSON written once: what the relay sends is the stored text, and the
- * gateway's converter reads it back into the very message that was queued, as does a converter that goes by the type
- * id header alone.
+ * Reports and alerts go through the outbox as JSON written once: what the relay sends is the stored text (reports
+ * wrapped, many to a message, in a batch), and the gateway's converter reads it back into the very reports that were
+ * queued, as does a converter that goes by the type id header alone.
  */
 class ReportOutboxIntegrationTests {
 
@@ -55,7 +56,7 @@ class ReportOutboxIntegrationTests {
     }
 
     @Test
-    void relaySendsTheStoredJsonWhichTheGatewayReadsBackAsTheQueuedReport() {
+    void relaySendsTheStoredJsonWhichTheGatewayReadsBackAsTheQueuedReports() {
         DeliveryReported retrying = report(DeliveryStatus.RETRYING, 1);
         DeliveryReported delivered = report(DeliveryStatus.DELIVERED, 2);
         db.transactions.executeWithoutResult(tx -> db.reports.appendAll(List.of(retrying, delivered)));
@@ -68,11 +69,10 @@ class ReportOutboxIntegrationTests {
         assertThat(pending.get(0).description())
                 .contains(retrying.deliveryId().toString())
                 .contains("revision 1");
-        assertThat(asGateway(ReportRelay.message(pending.get(0)), DeliveryReported.class))
-                .isEqualTo(retrying);
-        assertThat(asGateway(ReportRelay.message(pending.get(1)), DeliveryReported.class))
-                .isEqualTo(delivered);
-        assertThat(byHeader.fromMessage(ReportRelay.message(pending.get(1)))).isEqualTo(delivered);
+        Message sent = ReportMessages.pack(pending, 100, 1 << 20).get(0).message();
+        assertThat(asGateway(sent, DeliveryReportBatch.class))
+                .isEqualTo(new DeliveryReportBatch(List.of(retrying, delivered)));
+        assertThat(byHeader.fromMessage(sent)).isEqualTo(new DeliveryReportBatch(List.of(retrying, delivered)));
     }
 
     @Test
@@ -86,18 +86,21 @@ class ReportOutboxIntegrationTests {
 
         assertThat(pending.exchange()).isEqualTo(Topology.ALERTS_EXCHANGE);
         assertThat(pending.routingKey()).isEqualTo(Topology.alertRoutingKey("DELIVERY_PARKED", "NHIA"));
-        assertThat(asGateway(ReportRelay.message(pending), AgencyAlert.class)).isEqualTo(alert);
-        assertThat(byHeader.fromMessage(ReportRelay.message(pending))).isEqualTo(alert);
+        Message sent =
+                ReportMessages.pack(List.of(pending), 100, 1 << 20).get(0).message();
+        assertThat(asGateway(sent, AgencyAlert.class)).isEqualTo(alert);
+        assertThat(byHeader.fromMessage(sent)).isEqualTo(alert);
     }
 
     @Test
     void relayMessagesCarryWhatTheConverterWouldHaveWritten() {
         DeliveryReported report = report(DeliveryStatus.DELIVERED, 1);
         db.reports.append(report);
-        Message converted = gateway.toMessage(report, new MessageProperties());
+        Message converted = gateway.toMessage(new DeliveryReportBatch(List.of(report)), new MessageProperties());
 
-        Message sent =
-                ReportRelay.message(new ReportOutbox(db.jdbc, db.json).oldest(1).get(0));
+        Message sent = ReportMessages.pack(new ReportOutbox(db.jdbc, db.json).oldest(1), 100, 1 << 20)
+                .get(0)
+                .message();
 
         MessageProperties properties = sent.getMessageProperties();
         MessageProperties expected = converted.getMessageProperties();
@@ -105,9 +108,10 @@ class ReportOutboxIntegrationTests {
         assertThat(properties.getContentEncoding()).isEqualTo(expected.getContentEncoding());
         assertThat(properties.getHeaders())
                 .isEqualTo(expected.getHeaders())
-                .containsEntry("__TypeId__", DeliveryReported.class.getName());
+                .containsEntry("__TypeId__", DeliveryReportBatch.class.getName());
         assertThat(properties.getContentLength()).isEqualTo(sent.getBody().length);
         assertThat(properties.getDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
+        assertThat(sent.getBody()).isEqualTo(converted.getBody());
     }
 
     @Test
@@ -118,9 +122,11 @@ class ReportOutboxIntegrationTests {
                 report(DeliveryStatus.PARKED, 3));
         db.transactions.executeWithoutResult(tx -> db.reports.appendAll(reports));
 
-        List<Object> read = new ReportOutbox(db.jdbc, db.json)
-                .oldest(10).stream()
-                        .map(pending -> asGateway(ReportRelay.message(pending), DeliveryReported.class))
+        List<DeliveryReported> read =
+                ReportMessages.pack(new ReportOutbox(db.jdbc, db.json).oldest(10), 2, 1 << 20).stream()
+                        .flatMap(outgoing -> ((DeliveryReportBatch)
+                                        asGateway(outgoing.message(), DeliveryReportBatch.class))
+                                .reports().stream())
                         .toList();
 
         assertThat(read).containsExactlyElementsOf(reports);

@@ -2,22 +2,22 @@ package tw.tongbao.gateway.status;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
-import org.springframework.amqp.support.converter.MessageConverter;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import tw.tongbao.core.messaging.Topology;
 import tw.tongbao.core.report.DeliveryReported;
 
 /**
- * Takes delivery reports from the adapters in batches and applies each batch in one transaction. The batch is acked
- * only once that committed; an unreadable or incomplete report is dropped (and acked) so it can never loop. When the
- * batch transaction fails the reports are applied one by one, so one bad report holds back no other; while the database
- * is unreachable the batch is not acked but requeued, so nothing is lost.
+ * Takes delivery reports from the adapters in batches of messages (each a batch of reports or, from older adapters, one
+ * report) and applies them in transactions of at most {@code tongbao.reports.batch-size} reports, lowest revision
+ * first. The messages are acked only once every transaction committed; an unreadable or incomplete report is dropped
+ * (and acked) so it can never loop. When a transaction fails its reports are applied one by one, so one bad report
+ * holds back no other, not even of its own message; while the database is unreachable the messages are not acked but
+ * requeued, so nothing is lost (reports applied before are then stale and change nothing).
  */
 @Component
 class ReportListener {
@@ -28,11 +28,13 @@ class ReportListener {
     private static final Logger log = LoggerFactory.getLogger(ReportListener.class);
 
     private final DeliveryReports reports;
-    private final MessageConverter converter;
+    private final ReportMessageReader reader;
+    private final ReportProperties properties;
 
-    ReportListener(DeliveryReports reports, MessageConverter converter) {
+    ReportListener(DeliveryReports reports, ReportMessageReader reader, ReportProperties properties) {
         this.reports = reports;
-        this.converter = converter;
+        this.reader = reader;
+        this.properties = properties;
     }
 
     @RabbitListener(
@@ -40,11 +42,28 @@ class ReportListener {
             queues = Topology.REPORTS_QUEUE,
             containerFactory = ReportMessaging.BATCH_CONTAINER_FACTORY)
     void onReports(List<Message> messages) {
-        List<DeliveryReported> batch =
-                messages.stream().map(this::read).flatMap(Optional::stream).toList();
-        if (batch.isEmpty()) {
+        List<DeliveryReported> received = new ArrayList<>();
+        messages.forEach(message -> received.addAll(reader.read(message)));
+        if (received.isEmpty()) {
             return;
         }
+        // In revision order before it is cut, so a delivery's reports apply in revision order across transactions too.
+        List<DeliveryReported> ordered = ReportBatch.inRevisionOrder(received).stream()
+                .map(received::get)
+                .toList();
+        List<RuntimeException> failures = new ArrayList<>();
+        for (int from = 0; from < ordered.size(); from += properties.batchSize()) {
+            apply(ordered.subList(from, Math.min(ordered.size(), from + properties.batchSize())), failures);
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    /** Applies the reports in one transaction or, if that fails for any reason but an outage, one by one. */
+    private void apply(List<DeliveryReported> batch, List<RuntimeException> failures) {
         try {
             reports.applyAll(batch);
         } catch (RuntimeException e) {
@@ -52,16 +71,15 @@ class ReportListener {
                 throw e;
             }
             log.warn("batch of {} delivery reports failed, applying them one by one: {}", batch.size(), e.toString());
-            applyOneByOne(batch);
+            applyOneByOne(batch, failures);
         }
     }
 
     /**
      * Applies each report in its own transaction, in revision order. A report the database refuses for its content is
-     * dropped; any other failure has the whole batch redelivered once the rest are applied (they are then stale).
+     * dropped; any other failure has the messages redelivered once the rest are applied (they are then stale).
      */
-    private void applyOneByOne(List<DeliveryReported> batch) {
-        List<RuntimeException> failures = new ArrayList<>();
+    private void applyOneByOne(List<DeliveryReported> batch, List<RuntimeException> failures) {
         for (int position : ReportBatch.inRevisionOrder(batch)) {
             DeliveryReported report = batch.get(position);
             try {
@@ -80,45 +98,5 @@ class ReportListener {
                 failures.add(e);
             }
         }
-        if (!failures.isEmpty()) {
-            RuntimeException first = failures.get(0);
-            failures.stream().skip(1).forEach(first::addSuppressed);
-            throw first;
-        }
-    }
-
-    /** The report in the message, or empty (logged) when it is unreadable or incomplete. */
-    private Optional<DeliveryReported> read(Message message) {
-        Object body;
-        // Read as a report whatever type the message names, as a listener method taking a report would.
-        message.getMessageProperties().setInferredArgumentType(DeliveryReported.class);
-        try {
-            body = converter.fromMessage(message);
-        } catch (RuntimeException e) {
-            log.warn(
-                    "unreadable delivery report dropped (message id {}): {}",
-                    message.getMessageProperties().getMessageId(),
-                    e.getMessage());
-            return Optional.empty();
-        }
-        if (!(body instanceof DeliveryReported report)) {
-            log.warn(
-                    "message {} on the reports queue dropped: not a delivery report",
-                    message.getMessageProperties().getMessageId());
-            return Optional.empty();
-        }
-        if (report.deliveryId() == null
-                || report.agency() == null
-                || report.status() == null
-                || report.revision() < 1) {
-            log.warn(
-                    "incomplete delivery report dropped: delivery {} ({}) {} r{}",
-                    report.deliveryId(),
-                    report.agency(),
-                    report.status(),
-                    report.revision());
-            return Optional.empty();
-        }
-        return Optional.of(report);
     }
 }

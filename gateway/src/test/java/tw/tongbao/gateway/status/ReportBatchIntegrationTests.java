@@ -2,17 +2,15 @@ package tw.tongbao.gateway.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static tw.tongbao.gateway.status.ReportMessages.TRIED;
+import static tw.tongbao.gateway.status.ReportMessages.json;
+import static tw.tongbao.gateway.status.ReportMessages.report;
+import static tw.tongbao.gateway.status.ReportMessages.single;
+import static tw.tongbao.gateway.status.ReportMessages.withDelivery;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -25,22 +23,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.MessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
-import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.delivery.DeliveryStatus;
-import tw.tongbao.core.messaging.Topology;
-import tw.tongbao.core.report.AttemptRecord;
 import tw.tongbao.core.report.DeliveryReported;
 import tw.tongbao.core.testing.TcpProxy;
 import tw.tongbao.core.testing.TestDatabase;
@@ -48,9 +39,10 @@ import tw.tongbao.core.testing.TestVhost;
 
 /**
  * The gateway takes delivery reports off real RabbitMQ in batches into real PostgreSQL (reached through a proxy that
- * can cut it off): a burst is applied completely in few transactions, a batch ends where the same reports applied one
- * by one in revision order end, a malformed message drops out of its batch alone, and a batch that meets a database
- * outage is redelivered and applied afterwards.
+ * can cut it off), one report to a message as adapters sent them before batching (messages of many reports:
+ * {@link ReportBatchMessageIntegrationTests}): a burst is applied completely in few transactions, a batch ends where the
+ * same reports applied one by one in revision order end, a malformed message drops out of its batch alone, and a batch
+ * (of both kinds of message) that meets a database outage is redelivered and applied afterwards.
  */
 @ExtendWith(ReportBatchIntegrationTests.ReleaseServices.class)
 @SpringBootTest
@@ -61,10 +53,7 @@ class ReportBatchIntegrationTests {
     static final TcpProxy postgres =
             TcpProxy.start("127.0.0.1", Integer.getInteger("tongbao.test.postgres.port", 5432));
     static final TestVhost vhost = TestVhost.create("batch");
-    static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final Instant TRIED = Instant.parse("2026-11-26T09:00:01.250Z");
-    static CachingConnectionFactory directConnection;
-    static RabbitTemplate rabbit;
+    static ReportsQueue queue;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -95,13 +84,7 @@ class ReportBatchIntegrationTests {
 
     @BeforeAll
     static void connectDirectly() {
-        directConnection = new CachingConnectionFactory(vhost.host(), vhost.port());
-        directConnection.setVirtualHost(vhost.name());
-        directConnection.setUsername(vhost.username());
-        directConnection.setPassword(vhost.password());
-        rabbit = new RabbitTemplate(directConnection);
-        rabbit.setMessageConverter(
-                new JacksonJsonMessageConverter(JsonMapper.builder().build(), "tw.tongbao.core.*"));
+        queue = new ReportsQueue(vhost);
     }
 
     /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */
@@ -109,7 +92,7 @@ class ReportBatchIntegrationTests {
 
         @Override
         public void afterAll(ExtensionContext extension) {
-            directConnection.destroy();
+            queue.close();
             vhost.close();
             postgres.close();
             database.close();
@@ -135,8 +118,7 @@ class ReportBatchIntegrationTests {
             burst.add(report(id, DeliveryStatus.APPLIED, 3, 2));
         }
 
-        publishWhileStopped(
-                burst.stream().map(ReportBatchIntegrationTests::message).toList());
+        publishWhileStopped(burst.stream().map(ReportMessages::single).toList());
 
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(count(
@@ -173,8 +155,7 @@ class ReportBatchIntegrationTests {
         }
         Collections.shuffle(batch, random);
 
-        publishWhileStopped(
-                batch.stream().map(ReportBatchIntegrationTests::message).toList());
+        publishWhileStopped(batch.stream().map(ReportMessages::single).toList());
         for (int position : ReportBatch.inRevisionOrder(batch)) {
             DeliveryReported report = batch.get(position);
             UUID alone = twins.stream()
@@ -205,15 +186,17 @@ class ReportBatchIntegrationTests {
         List<Message> batch = new ArrayList<>();
         UUID unknown = UUID.randomUUID();
         List<Message> malformed = List.of(
-                json("not json"),
-                json("{\"deliveryId\": \"" + unknown + "\", \"status\": \"DELIVERED\", \"revision\": 1}"),
-                message(new DeliveryReported(unknown, "NTA", DeliveryStatus.DELIVERED, 0, 1, TRIED, null, null, null)),
+                json("not json", DeliveryReported.class),
+                json(
+                        "{\"deliveryId\": \"" + unknown + "\", \"status\": \"DELIVERED\", \"revision\": 1}",
+                        DeliveryReported.class),
+                single(new DeliveryReported(unknown, "NTA", DeliveryStatus.DELIVERED, 0, 1, TRIED, null, null, null)),
                 new Message("DELIVERED".getBytes(StandardCharsets.UTF_8), new MessageProperties()),
-                json("{\"deliveryId\": \"not a uuid\"}"));
+                json("{\"deliveryId\": \"not a uuid\"}", DeliveryReported.class));
         for (int i = 0; i < 10; i++) {
             UUID id = deliveries.stored(DeliveryStatus.PENDING, 0, 0);
             ids.add(id);
-            batch.add(message(report(id, DeliveryStatus.DELIVERED, 1, 1)));
+            batch.add(single(report(id, DeliveryStatus.DELIVERED, 1, 1)));
             if (i % 2 == 1) {
                 batch.add(malformed.get(i / 2));
             }
@@ -241,13 +224,13 @@ class ReportBatchIntegrationTests {
         for (int i = 0; i < 6; i++) {
             UUID id = deliveries.stored(DeliveryStatus.PENDING, 0, 0);
             ids.add(id);
-            batch.add(message(report(id, DeliveryStatus.DELIVERED, 1, 1)));
+            batch.add(single(report(id, DeliveryStatus.DELIVERED, 1, 1)));
         }
         UUID refused = deliveries.stored(DeliveryStatus.PENDING, 0, 0);
         // PostgreSQL stores no NUL character in text: this report fails the whole batch transaction.
         batch.add(
                 3,
-                message(new DeliveryReported(
+                single(new DeliveryReported(
                         refused, "NTA", DeliveryStatus.REJECTED, 1, 1, TRIED, "bad\0reason", null, null)));
 
         publishWhileStopped(batch);
@@ -269,17 +252,22 @@ class ReportBatchIntegrationTests {
     void redeliversABatchThatMeetsADatabaseOutageAndAppliesItAfterwards() throws Exception {
         Deliveries deliveries = new Deliveries(jdbc);
         List<UUID> ids = new ArrayList<>();
+        List<DeliveryReported> together = new ArrayList<>();
         List<Message> batch = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             UUID id = deliveries.stored(DeliveryStatus.PENDING, 0, 0);
             ids.add(id);
-            batch.add(message(report(id, DeliveryStatus.DELIVERED, 1, 1)));
+            together.add(report(id, DeliveryStatus.DELIVERED, 1, 1));
         }
-        long redeliveredBefore = redelivered();
+        // Two reports alone, as adapters sent them before batching, and three in one message, as they send them now.
+        batch.add(single(together.get(0)));
+        batch.add(single(together.get(1)));
+        batch.add(ReportMessages.batch(together.subList(2, 5)));
+        long redeliveredBefore = queue.redelivered();
 
         postgres.cut();
-        batch.forEach(message -> rabbit.send(Topology.REPORTS_EXCHANGE, Topology.REPORTS_ROUTING_KEY, message));
-        await().atMost(Duration.ofSeconds(60)).until(() -> redelivered() > redeliveredBefore);
+        queue.publish(batch);
+        await().atMost(Duration.ofSeconds(60)).until(() -> queue.redelivered() > redeliveredBefore);
         postgres.restore();
 
         // The pool needs a moment to connect again; until then this test's own queries fail too.
@@ -296,80 +284,15 @@ class ReportBatchIntegrationTests {
         return listeners.getListenerContainer(ReportListener.ID);
     }
 
-    /** Publishes while the listener is stopped, so that it finds all of them waiting when it starts. */
     private void publishWhileStopped(List<Message> messages) {
-        listener().stop();
-        messages.forEach(message -> rabbit.send(Topology.REPORTS_EXCHANGE, Topology.REPORTS_ROUTING_KEY, message));
-        await().atMost(Duration.ofSeconds(30)).until(() -> readyReports() == messages.size());
-        listener().start();
+        queue.publishWhileStopped(listener(), messages);
     }
 
     private long readyReports() {
-        RabbitAdmin admin = new RabbitAdmin(directConnection);
-        return ((Number) admin.getQueueProperties(Topology.REPORTS_QUEUE).get(RabbitAdmin.QUEUE_MESSAGE_COUNT))
-                .longValue();
+        return queue.ready();
     }
 
     private int count(String sql, List<UUID> ids) {
         return jdbc.queryForObject(sql, Integer.class, (Object) ids.toArray(UUID[]::new));
-    }
-
-    private static DeliveryReported report(UUID id, DeliveryStatus status, long revision, int attempts) {
-        return new DeliveryReported(
-                id,
-                "NTA",
-                status,
-                revision,
-                attempts,
-                TRIED.plusSeconds(revision),
-                revision == 2 ? "agency said \"later\", {twice}" : null,
-                status == DeliveryStatus.RETRYING ? TRIED.plusSeconds(60 * revision) : null,
-                new AttemptRecord(attempts, TRIED, 120, 202, "{\"ok\":true}", null));
-    }
-
-    private static DeliveryReported withDelivery(DeliveryReported report, UUID delivery) {
-        return new DeliveryReported(
-                delivery,
-                report.agency(),
-                report.status(),
-                report.revision(),
-                report.attempts(),
-                report.occurredAt(),
-                report.reason(),
-                report.nextAttemptAt(),
-                report.attempt());
-    }
-
-    private static Message message(DeliveryReported report) {
-        return rabbit.getMessageConverter().toMessage(report, new MessageProperties());
-    }
-
-    private static Message json(String body) {
-        MessageProperties properties = new MessageProperties();
-        properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-        properties.setHeader("__TypeId__", DeliveryReported.class.getName());
-        return new Message(body.getBytes(StandardCharsets.UTF_8), properties);
-    }
-
-    /** How many messages the broker has redelivered from the reports queue (management API, refreshed every ~5 s). */
-    private static long redelivered() throws Exception {
-        String management =
-                "http://" + vhost.host() + ":" + Integer.getInteger("tongbao.test.rabbitmq.management-port", 15672);
-        String path = "/api/queues/" + URLEncoder.encode(vhost.name(), StandardCharsets.UTF_8) + "/"
-                + URLEncoder.encode(Topology.REPORTS_QUEUE, StandardCharsets.UTF_8);
-        String auth = Base64.getEncoder()
-                .encodeToString((vhost.username() + ":" + vhost.password()).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(management + path))
-                        .header("Authorization", "Basic " + auth)
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        return JsonMapper.builder()
-                .build()
-                .readTree(response.body())
-                .path("message_stats")
-                .path("redeliver")
-                .asLong(0);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
@@ -13,6 +14,7 @@ import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.control.AgencyAlert;
 import tw.tongbao.core.delivery.DeliveryStatus;
+import tw.tongbao.core.report.DeliveryReportBatch;
 import tw.tongbao.core.report.DeliveryReported;
 
 /** The gateway's message converter reads Tongbao's own messages by their type header, and nothing else by it. */
@@ -40,6 +42,24 @@ class ReportMessagingTests {
                 .isEqualTo(report);
         assertThat(converter.fromMessage(typed(json.writeValueAsString(alert), AgencyAlert.class.getName())))
                 .isEqualTo(alert);
+    }
+
+    @Test
+    void readsABatchOfReportsByItsTypeHeader() {
+        DeliveryReported report = new DeliveryReported(
+                UUID.randomUUID(),
+                "NTA",
+                DeliveryStatus.RETRYING,
+                1,
+                1,
+                Instant.parse("2026-11-26T10:00:00Z"),
+                "HTTP 503",
+                Instant.parse("2026-11-26T10:01:00Z"),
+                null);
+        DeliveryReportBatch batch = new DeliveryReportBatch(List.of(report, report));
+
+        assertThat(converter.fromMessage(typed(json.writeValueAsString(batch), DeliveryReportBatch.class.getName())))
+                .isEqualTo(batch);
     }
 
     @Test

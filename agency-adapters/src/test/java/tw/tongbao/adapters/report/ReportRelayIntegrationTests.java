@@ -1,0 +1,245 @@
+package tw.tongbao.adapters.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
+import tw.tongbao.adapters.AdaptersProperties;
+import tw.tongbao.adapters.transport.EngineDatabase;
+import tw.tongbao.core.control.AgencyAlert;
+import tw.tongbao.core.delivery.DeliveryStatus;
+import tw.tongbao.core.messaging.Topology;
+import tw.tongbao.core.report.AttemptRecord;
+import tw.tongbao.core.report.DeliveryReportBatch;
+import tw.tongbao.core.report.DeliveryReported;
+import tw.tongbao.core.testing.TestVhost;
+
+/**
+ * The relay against real RabbitMQ and PostgreSQL: reports go many to a message, in order, and a row leaves the outbox
+ * only once the broker confirmed the message holding it (a nacked or returned message keeps its rows).
+ */
+class ReportRelayIntegrationTests {
+
+    private static final int PER_MESSAGE = 25;
+
+    private static EngineDatabase db;
+    private static TestVhost vhost;
+    private static CachingConnectionFactory connection;
+    private static RabbitTemplate rabbit;
+    private static RabbitAdmin admin;
+
+    /** Reads as the gateway's converter does by the type id header. */
+    private final JacksonJsonMessageConverter byHeader =
+            new JacksonJsonMessageConverter(db.json, "tw.tongbao.core.report", "tw.tongbao.core.control");
+
+    private final ReportRelay relay = new ReportRelay(new ReportOutbox(db.jdbc, db.json), rabbit, properties());
+
+    @BeforeAll
+    static void connect() {
+        db = EngineDatabase.create("relay");
+        vhost = TestVhost.create("relay");
+        connection = new CachingConnectionFactory(vhost.host(), vhost.port());
+        connection.setVirtualHost(vhost.name());
+        connection.setUsername(vhost.username());
+        connection.setPassword(vhost.password());
+        connection.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        connection.setPublisherReturns(true);
+        rabbit = new RabbitTemplate(connection);
+        rabbit.setMandatory(true);
+        admin = new RabbitAdmin(connection);
+        admin.declareExchange(new DirectExchange(Topology.REPORTS_EXCHANGE, true, false));
+    }
+
+    @AfterAll
+    static void disconnect() {
+        connection.destroy();
+        vhost.close();
+        db.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        db.empty();
+    }
+
+    @AfterEach
+    void removeQueue() {
+        admin.deleteQueue(Topology.REPORTS_QUEUE);
+    }
+
+    @Test
+    void publishesReportsManyToAMessageInOrderAndForgetsThemOnceConfirmed() {
+        bindQueue(QueueBuilder.durable(Topology.REPORTS_QUEUE).quorum().build());
+        List<DeliveryReported> reports = reports(230);
+        db.transactions.executeWithoutResult(tx -> db.reports.appendAll(reports));
+
+        relay.runOnce();
+
+        // 230 rows in relay batches of 100, 25 to a message: 4 + 4 + 2 messages, ceil(230 / 25).
+        List<Message> messages = drain();
+        assertThat(messages).hasSize(10);
+        List<DeliveryReported> received = new ArrayList<>();
+        for (Message message : messages) {
+            DeliveryReportBatch batch = (DeliveryReportBatch) byHeader.fromMessage(message);
+            assertThat(batch.reports()).hasSizeLessThanOrEqualTo(PER_MESSAGE);
+            received.addAll(batch.reports());
+        }
+        assertThat(received).containsExactlyElementsOf(reports);
+        assertThat(outboxRows()).isZero();
+    }
+
+    @Test
+    void keepsTheRowsOfEveryMessageFromTheFirstTheBrokerNackedOn() {
+        // The broker takes three messages and refuses (nacks) every one after them.
+        bindQueue(QueueBuilder.nonDurable(Topology.REPORTS_QUEUE)
+                .maxLength(3)
+                .overflow(QueueBuilder.Overflow.rejectPublish)
+                .build());
+        List<DeliveryReported> reports = reports(230);
+        db.transactions.executeWithoutResult(tx -> db.reports.appendAll(reports));
+
+        relay.runOnce();
+
+        assertThat(drain()).hasSize(3);
+        // Only the rows of the three confirmed messages are gone; the relay stopped at the first refused one.
+        assertThat(outboxRows()).isEqualTo(230 - 3 * PER_MESSAGE);
+        assertThat(db.jdbc
+                        .sql("SELECT min(revision) FROM report_outbox")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(reports.get(3 * PER_MESSAGE).revision());
+
+        relay.runOnce();
+
+        List<DeliveryReported> next = new ArrayList<>();
+        drain().forEach(message -> next.addAll(((DeliveryReportBatch) byHeader.fromMessage(message)).reports()));
+        assertThat(next).containsExactlyElementsOf(reports.subList(3 * PER_MESSAGE, 6 * PER_MESSAGE));
+        assertThat(outboxRows()).isEqualTo(230 - 6 * PER_MESSAGE);
+    }
+
+    @Test
+    void keepsTheRowsOfAReturnedMessageAndSendsAlertsAloneToTheAlertsExchange() {
+        // No queue bound: every mandatory report message comes back.
+        admin.declareQueue(new Queue(Topology.REPORTS_QUEUE));
+        Queue alerts = new Queue(Topology.ALERTS_QUEUE);
+        admin.declareQueue(alerts);
+        TopicExchange alertsExchange = new TopicExchange(Topology.ALERTS_EXCHANGE, true, false);
+        admin.declareExchange(alertsExchange);
+        admin.declareBinding(BindingBuilder.bind(alerts).to(alertsExchange).with("#"));
+        List<DeliveryReported> reports = reports(3);
+        AgencyAlert alert = new AgencyAlert("NHIA", AgencyAlert.Kind.DISABLED, "agency answered 410", Instant.now());
+        db.transactions.executeWithoutResult(tx -> {
+            db.reports.appendAll(reports.subList(0, 2));
+            db.reports.appendAlert(alert);
+            db.reports.append(reports.get(2));
+        });
+
+        relay.runOnce();
+
+        assertThat(outboxRows()).isEqualTo(4);
+        assertThat(drain()).isEmpty();
+
+        admin.declareBinding(binding(new Queue(Topology.REPORTS_QUEUE)));
+        relay.runOnce();
+
+        assertThat(outboxRows()).isZero();
+        List<Message> sent = drain();
+        assertThat(sent).hasSize(1);
+        assertThat(((DeliveryReportBatch) byHeader.fromMessage(sent.get(0))).reports())
+                .containsExactlyElementsOf(reports);
+        Message alertMessage = rabbit.receive(Topology.ALERTS_QUEUE, 5_000);
+        assertThat(byHeader.fromMessage(alertMessage)).isEqualTo(alert);
+        admin.deleteQueue(Topology.ALERTS_QUEUE);
+    }
+
+    private static AdaptersProperties properties() {
+        return new AdaptersProperties(
+                null,
+                null,
+                0,
+                0,
+                null,
+                0,
+                null,
+                0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                null,
+                null,
+                null,
+                0,
+                null,
+                PER_MESSAGE,
+                0);
+    }
+
+    private static void bindQueue(Queue queue) {
+        admin.declareQueue(queue);
+        admin.declareBinding(binding(queue));
+    }
+
+    private static Binding binding(Queue queue) {
+        return BindingBuilder.bind(queue)
+                .to(new DirectExchange(Topology.REPORTS_EXCHANGE))
+                .with(Topology.REPORTS_ROUTING_KEY);
+    }
+
+    /** Every message waiting in the reports queue, in queue order. */
+    private static List<Message> drain() {
+        List<Message> messages = new ArrayList<>();
+        Message message;
+        while ((message = rabbit.receive(Topology.REPORTS_QUEUE)) != null) {
+            messages.add(message);
+        }
+        return messages;
+    }
+
+    private static long outboxRows() {
+        return db.jdbc
+                .sql("SELECT count(*) FROM report_outbox")
+                .query(Long.class)
+                .single();
+    }
+
+    /** Reports of one delivery, revisions 1..count, so their order shows. */
+    private static List<DeliveryReported> reports(int count) {
+        UUID delivery = UUID.randomUUID();
+        Instant at = Instant.parse("2026-11-26T10:00:00Z");
+        List<DeliveryReported> reports = new ArrayList<>(count);
+        for (int revision = 1; revision <= count; revision++) {
+            reports.add(new DeliveryReported(
+                    delivery,
+                    "NHIA",
+                    DeliveryStatus.RETRYING,
+                    revision,
+                    revision,
+                    at.plusSeconds(revision),
+                    "HTTP 503: 服務暫停",
+                    at.plusSeconds(revision + 60),
+                    new AttemptRecord(revision, at, 37, 503, "{\"error\":\"busy\"}", null)));
+        }
+        return reports;
+    }
+}
