@@ -57,11 +57,11 @@ class ReportMessaging {
         factory.setAcknowledgeMode(AcknowledgeMode.AUTO);
         factory.setConsumerBatchEnabled(true);
         factory.setBatchListener(true);
-        factory.setBatchSize(properties.batchSize());
+        factory.setBatchSize(properties.messagesAtOnce());
         factory.setReceiveTimeout(properties.receiveTimeout().toMillis());
         factory.setBatchReceiveTimeout(properties.maxBatchWait().toMillis());
         // The next batch is already on its way while one is written.
-        factory.setPrefetchCount(2 * properties.batchSize());
+        factory.setPrefetchCount(2 * properties.messagesAtOnce());
         return factory;
     }
 }

@@ -10,7 +10,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
+import org.springframework.boot.amqp.autoconfigure.RabbitProperties;
+import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
+import org.springframework.test.util.ReflectionTestUtils;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.control.AgencyAlert;
 import tw.tongbao.core.delivery.DeliveryStatus;
@@ -60,6 +65,23 @@ class ReportMessagingTests {
 
         assertThat(converter.fromMessage(typed(json.writeValueAsString(batch), DeliveryReportBatch.class.getName())))
                 .isEqualTo(batch);
+    }
+
+    @Test
+    void takesMessagesByTheirOwnBoundNotByTheReportsATransactionApplies() {
+        // A message holds up to 100 reports: 100 messages at once would put 10,000 reports in hand.
+        ReportProperties properties = new ReportProperties(100, 10, null, null);
+        var factory = new ReportMessaging()
+                .reportBatchContainerFactory(
+                        new SimpleRabbitListenerContainerFactoryConfigurer(new RabbitProperties()),
+                        new CachingConnectionFactory(),
+                        properties);
+
+        SimpleMessageListenerContainer container = factory.createListenerContainer();
+
+        assertThat(ReflectionTestUtils.getField(container, "batchSize")).isEqualTo(10);
+        assertThat(ReflectionTestUtils.getField(container, "prefetchCount")).isEqualTo(20);
+        assertThat(new ReportProperties(0, 0, null, null).messagesAtOnce()).isEqualTo(10);
     }
 
     @Test
