@@ -69,7 +69,7 @@ class ReportMessagingTests {
 
     @Test
     void takesMessagesByTheirOwnBoundNotByTheReportsATransactionApplies() {
-        // A message holds up to 100 reports: 100 messages at once would put 10,000 reports in hand.
+        // A message holds up to 100 reports: how many are taken at once is bounded on its own.
         ReportProperties properties = new ReportProperties(100, 10, null, null);
         var factory = new ReportMessaging()
                 .reportBatchContainerFactory(
@@ -81,7 +81,7 @@ class ReportMessagingTests {
 
         assertThat(ReflectionTestUtils.getField(container, "batchSize")).isEqualTo(10);
         assertThat(ReflectionTestUtils.getField(container, "prefetchCount")).isEqualTo(20);
-        assertThat(new ReportProperties(0, 0, null, null).messagesAtOnce()).isEqualTo(10);
+        assertThat(new ReportProperties(0, 0, null, null).messagesAtOnce()).isEqualTo(100);
     }
 
     @Test
