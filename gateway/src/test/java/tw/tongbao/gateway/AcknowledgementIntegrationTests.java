@@ -222,7 +222,6 @@ class AcknowledgementIntegrationTests {
 
         report(filed.delivery(), "NTA", DeliveryStatus.DELIVERED, 1);
         report(filed.delivery(), "NTA", DeliveryStatus.RETRYING, 2);
-        report(filed.delivery(), "NTA", DeliveryStatus.DELIVERED, 3);
         // A later report for another delivery on the same queue: once it shows, the ones before it were handled.
         Filed other = file("NTA");
         report(other.delivery(), "NTA", DeliveryStatus.DELIVERED, 1);
@@ -230,6 +229,25 @@ class AcknowledgementIntegrationTests {
 
         assertThat(status(filed.delivery())).isEqualTo("APPLIED");
         assertThat(timelineLength(filed.delivery())).isEqualTo(3);
+    }
+
+    @Test
+    void placesTheAcknowledgementBeforeAReplayWhoseReportsArriveOutOfOrder() {
+        Filed filed = fileAndDeliver("NTA");
+        acknowledge("NTA", "ack-" + UUID.randomUUID(), applied(filed.delivery()));
+
+        // An operator replays it (r2) and the agency has it again (r3); r3 reaches the gateway first.
+        report(filed.delivery(), "NTA", DeliveryStatus.DELIVERED, 3);
+        await().until(() -> status(filed.delivery()).equals("DELIVERED"));
+        report(filed.delivery(), "NTA", DeliveryStatus.PENDING, 2);
+        await().until(() -> timelineLength(filed.delivery()) == 5);
+
+        assertThat(status(filed.delivery())).isEqualTo("DELIVERED");
+        assertThat(jdbc.queryForList(
+                        "select status from delivery_event where delivery_id = ? order by revision, id",
+                        String.class,
+                        filed.delivery()))
+                .containsExactly("PENDING", "DELIVERED", "APPLIED", "PENDING", "DELIVERED");
     }
 
     @Test

@@ -375,6 +375,90 @@ class GatewayIntegrationTests {
     }
 
     @Test
+    void appliesAReportThatOvertookAnEarlierOneAndShowsTheEarlierInItsPlace() {
+        String citizen = NationalIds.random();
+        String receipt = receiptOf(post(citizen, "overtaken", Changes.addressChange(citizen, soon())));
+        UUID nta = deliveryId(receipt, "NTA");
+        UUID nhia = deliveryId(receipt, "NHIA");
+        Instant tried = Instant.parse("2026-11-26T09:00:01Z");
+        // NTA: parked after a failed try (r1), retried by an operator (r2), delivered (r3); r3 arrives before r2, and
+        // PARKED -> DELIVERED is no single move. NHIA: a failed try (r1), then a good one (r2); r2 arrives first.
+        report(new DeliveryReported(
+                nta,
+                "NTA",
+                DeliveryStatus.PARKED,
+                1,
+                1,
+                tried,
+                "tries exhausted",
+                null,
+                new AttemptRecord(1, tried, 120, 503, "busy", null)));
+        report(new DeliveryReported(
+                nta,
+                "NTA",
+                DeliveryStatus.DELIVERED,
+                3,
+                2,
+                tried.plusSeconds(20),
+                null,
+                null,
+                new AttemptRecord(2, tried.plusSeconds(20), 80, 200, "{}", null)));
+        report(new DeliveryReported(
+                nhia,
+                "NHIA",
+                DeliveryStatus.DELIVERED,
+                2,
+                2,
+                tried.plusSeconds(5),
+                null,
+                null,
+                new AttemptRecord(2, tried.plusSeconds(5), 90, 200, "{}", null)));
+        await().untilAsserted(() -> {
+            JsonNode change =
+                    json.readTree(get(citizen, "/api/v1/changes/" + receipt).body());
+            assertThat(delivery(change, "NTA").get("status").stringValue()).isEqualTo("DELIVERED");
+            assertThat(delivery(change, "NHIA").get("status").stringValue()).isEqualTo("DELIVERED");
+        });
+
+        report(new DeliveryReported(
+                nta, "NTA", DeliveryStatus.PENDING, 2, 1, tried.plusSeconds(10), "retried by operator", null, null));
+        report(new DeliveryReported(
+                nhia,
+                "NHIA",
+                DeliveryStatus.RETRYING,
+                1,
+                1,
+                tried,
+                null,
+                tried.plusSeconds(5),
+                new AttemptRecord(1, tried, 3000, 500, "oops", null)));
+        // A report seen twice is recorded once.
+        report(new DeliveryReported(
+                nta, "NTA", DeliveryStatus.PENDING, 2, 1, tried.plusSeconds(10), "retried by operator", null, null));
+
+        await().untilAsserted(() -> {
+            JsonNode change =
+                    json.readTree(get(citizen, "/api/v1/changes/" + receipt).body());
+            assertThat(delivery(change, "NTA").get("timeline").values())
+                    .extracting(t -> t.get("status").stringValue())
+                    .containsExactly("PENDING", "PARKED", "PENDING", "DELIVERED");
+            assertThat(delivery(change, "NHIA").get("timeline").values())
+                    .extracting(t -> t.get("status").stringValue())
+                    .containsExactly("PENDING", "RETRYING", "DELIVERED");
+        });
+        JsonNode change =
+                json.readTree(get(citizen, "/api/v1/changes/" + receipt).body());
+        assertThat(delivery(change, "NTA").get("status").stringValue()).isEqualTo("DELIVERED");
+        assertThat(delivery(change, "NHIA").get("attempts").asInt()).isEqualTo(2);
+        // The late step keeps its try.
+        assertThat(jdbc.queryForObject(
+                        "select http_status from delivery_event where delivery_id = ? and status = 'RETRYING'",
+                        Integer.class,
+                        nhia))
+                .isEqualTo(500);
+    }
+
+    @Test
     void acceptsFilingsWhileTheBrokerIsDownAndPublishesThemAfterwards() {
         String citizen = NationalIds.random();
         String receipt;

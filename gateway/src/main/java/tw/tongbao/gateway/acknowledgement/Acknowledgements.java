@@ -84,11 +84,12 @@ class Acknowledgements {
         UUID id = acknowledgement.deliveryId().value();
         Optional<Target> found = jdbc
                 .query(
-                        "select d.agency, d.status, c.receipt from delivery d join change c on c.id = d.change_id"
+                        "select d.agency, d.status, d.revision, c.receipt from delivery d join change c on c.id = d.change_id"
                                 + " where d.id = ? for update of d",
                         (rs, n) -> new Target(
                                 rs.getString("agency"),
                                 DeliveryStatus.valueOf(rs.getString("status")),
+                                rs.getLong("revision"),
                                 rs.getString("receipt")),
                         id)
                 .stream()
@@ -118,7 +119,7 @@ class Acknowledgements {
                     "Delivery already settled",
                     "delivery " + id + " is " + current + " and cannot become " + outcome.status());
         }
-        move(id, current, outcome.status(), acknowledgement.reason(), now);
+        move(id, current, target.revision(), outcome.status(), acknowledgement.reason(), now);
         log.info(
                 "delivery {} ({}) {} -> {} by acknowledgement {} (receipt {})",
                 id,
@@ -131,16 +132,17 @@ class Acknowledgements {
                 id.toString(), outcome, outcome.status().name());
     }
 
-    private void move(UUID id, DeliveryStatus from, DeliveryStatus to, String reason, Instant now) {
+    private void move(UUID id, DeliveryStatus from, long revision, DeliveryStatus to, String reason, Instant now) {
         DeliveryTransitions.require(from, to);
-        // The revision stays: it counts the adapters' reports, and their next one must still apply.
+        // The revision stays: it counts the adapters' reports, and their next one must still apply. The timeline step
+        // carries it, so that timelines read in revision order put this step after the report it follows.
         jdbc.update(
                 "update delivery set status = ?, reason = ?, next_attempt_at = null, updated_at = ? where id = ?",
                 to.name(),
                 reason,
                 OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
                 id);
-        timeline.append(id, to, now, null, reason, null);
+        timeline.append(id, to, now, revision, reason, null);
     }
 
     private StoredAnswer earlier(AgencyCode agency, String webhookId) {
@@ -153,5 +155,5 @@ class Acknowledgements {
     }
 
     /** The delivery an acknowledgement names, as locked for the move. */
-    private record Target(String agency, DeliveryStatus status, String receipt) {}
+    private record Target(String agency, DeliveryStatus status, long revision, String receipt) {}
 }

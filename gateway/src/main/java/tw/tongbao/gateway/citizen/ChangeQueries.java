@@ -94,7 +94,8 @@ final class ChangeQueries {
         Map<UUID, List<TimelineRow>> timelines = new LinkedHashMap<>();
         jdbc.query(
                 "select e.delivery_id, e.status, e.at from delivery_event e join delivery d on d.id = e.delivery_id"
-                        + " where d.change_id in (:ids) order by e.id",
+                        // Revision order: a report recorded late (ReportVerdict.LATE) takes its place.
+                        + " where d.change_id in (:ids) order by e.revision, e.id",
                 Map.of("ids", ids),
                 rs -> {
                     timelines

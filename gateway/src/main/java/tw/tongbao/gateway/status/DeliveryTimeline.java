@@ -22,11 +22,13 @@ public class DeliveryTimeline {
     /**
      * Appends one step; call it in the transaction that changes the delivery's status.
      *
-     * @param revision the report revision that led here, or null when no adapter report did
+     * @param revision the adapters' revision this step follows: the report's, or the delivery's when the gateway moved
+     *     it itself (an acknowledgement). Timelines are read in revision order, so a report that arrives after a later
+     *     one still takes its place.
      * @param attempt the try that led here, or null
      */
     public void append(
-            UUID deliveryId, DeliveryStatus status, Instant at, Long revision, String reason, AttemptRecord attempt) {
+            UUID deliveryId, DeliveryStatus status, Instant at, long revision, String reason, AttemptRecord attempt) {
         appendAll(List.of(new TimelineStep(deliveryId, status, at, revision, reason, attempt)));
     }
 

@@ -4,9 +4,17 @@ package tw.tongbao.gateway.status;
 enum ReportVerdict {
     /** A newer, legal move: apply it. */
     APPLY,
-    /** Its revision is not newer than the last one applied: late or duplicate, ignore it. */
+    /** Its revision is not newer than the last one applied, and its step is in the timeline: a duplicate. */
     STALE,
-    /** Newer, but the move is not in the transition table (or repeats the status with no new try): ignore it. */
+    /**
+     * Older than the last one applied, and its step missing from the timeline: it arrived after a later report that
+     * was applied. The step goes into the timeline (with its try); the delivery's state does not change.
+     */
+    LATE,
+    /**
+     * Newer, but no history leads there: the next revision with a move the transition table forbids (or the same
+     * status with no new try), or a later one after an end state. Ignore it.
+     */
     ILLEGAL,
     /** It names another agency than the delivery's: ignore it. */
     WRONG_AGENCY

@@ -11,9 +11,9 @@ import tw.tongbao.core.report.AttemptRecord;
  * @param deliveryId the delivery
  * @param status the status it reached
  * @param at when
- * @param revision the report revision that led here, or null when no adapter report did
+ * @param revision the adapters' revision this step follows (see {@link DeliveryTimeline#append})
  * @param reason why, or null
  * @param attempt the try that led here, or null
  */
 record TimelineStep(
-        UUID deliveryId, DeliveryStatus status, Instant at, Long revision, String reason, AttemptRecord attempt) {}
+        UUID deliveryId, DeliveryStatus status, Instant at, long revision, String reason, AttemptRecord attempt) {}

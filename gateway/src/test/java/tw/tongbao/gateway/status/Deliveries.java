@@ -39,7 +39,7 @@ final class Deliveries {
         return delivery;
     }
 
-    /** Everything reports write of a delivery, without its id: its row, then its timeline in order. */
+    /** Everything reports write of a delivery, without its id: its row, then its timeline in order (as read). */
     List<Map<String, Object>> state(UUID delivery) {
         List<Map<String, Object>> state = new ArrayList<>(jdbc.queryForList(
                 "select agency, status, attempts, revision, reason, next_attempt_at, updated_at from delivery"
@@ -47,7 +47,7 @@ final class Deliveries {
                 delivery));
         state.addAll(jdbc.queryForList(
                 "select status, at, revision, reason, attempt_number, http_status, duration_ms, response_excerpt,"
-                        + " error from delivery_event where delivery_id = ? order by id",
+                        + " error from delivery_event where delivery_id = ? order by revision, id",
                 delivery));
         return state;
     }
@@ -55,7 +55,9 @@ final class Deliveries {
     /** The statuses of a delivery's timeline, in order. */
     List<String> timeline(UUID delivery) {
         return jdbc.queryForList(
-                "select status from delivery_event where delivery_id = ? order by id", String.class, delivery);
+                "select status from delivery_event where delivery_id = ? order by revision, id",
+                String.class,
+                delivery);
     }
 
     /** The delivery's status. */

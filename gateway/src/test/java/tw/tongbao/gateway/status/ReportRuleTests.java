@@ -3,6 +3,7 @@ package tw.tongbao.gateway.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static tw.tongbao.core.delivery.DeliveryStatus.APPLIED;
 import static tw.tongbao.core.delivery.DeliveryStatus.DELIVERED;
+import static tw.tongbao.core.delivery.DeliveryStatus.PARKED;
 import static tw.tongbao.core.delivery.DeliveryStatus.PENDING;
 import static tw.tongbao.core.delivery.DeliveryStatus.REJECTED;
 import static tw.tongbao.core.delivery.DeliveryStatus.RETRYING;
@@ -39,6 +40,18 @@ class ReportRuleTests {
         assertThat(ReportRule.judge(stored(DELIVERED, 1, 1), report(RETRYING, 2, 2)))
                 .isEqualTo(ReportVerdict.ILLEGAL);
         assertThat(ReportRule.judge(stored(SUPERSEDED, 1, 0), report(DELIVERED, 2, 1)))
+                .isEqualTo(ReportVerdict.ILLEGAL);
+    }
+
+    @Test
+    void appliesALaterRevisionWhereSomeMovesLead() {
+        // r2 (an operator's retry: PENDING) has not arrived; r3 says the retry was delivered.
+        assertThat(ReportRule.judge(stored(PARKED, 1, 1), report(DELIVERED, 3, 2)))
+                .isEqualTo(ReportVerdict.APPLY);
+        assertThat(ReportRule.judge(stored(PARKED, 1, 1), report(RETRYING, 4, 2)))
+                .isEqualTo(ReportVerdict.APPLY);
+        // No history leaves an end state, however many reports are missing.
+        assertThat(ReportRule.judge(stored(SUPERSEDED, 1, 0), report(DELIVERED, 5, 1)))
                 .isEqualTo(ReportVerdict.ILLEGAL);
     }
 

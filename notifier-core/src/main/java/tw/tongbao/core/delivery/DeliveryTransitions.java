@@ -9,6 +9,7 @@ import static tw.tongbao.core.delivery.DeliveryStatus.REJECTED;
 import static tw.tongbao.core.delivery.DeliveryStatus.RETRYING;
 import static tw.tongbao.core.delivery.DeliveryStatus.SUPERSEDED;
 
+import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
@@ -44,6 +45,23 @@ public final class DeliveryTransitions {
         if (!isLegal(from, to)) {
             throw new IllegalDeliveryTransition(from, to);
         }
+    }
+
+    /**
+     * Whether {@code to} can follow {@code from} after one or more legal moves (so {@code from} itself only through a
+     * cycle, such as a replay that ends where it began). A reader that missed some reports of a delivery uses it to
+     * tell a state it may jump to from one that no history could lead to.
+     */
+    public static boolean isReachable(DeliveryStatus from, DeliveryStatus to) {
+        EnumSet<DeliveryStatus> reached = EnumSet.noneOf(DeliveryStatus.class);
+        ArrayDeque<DeliveryStatus> next = new ArrayDeque<>(LEGAL.get(from));
+        while (!next.isEmpty()) {
+            DeliveryStatus status = next.poll();
+            if (reached.add(status)) {
+                next.addAll(LEGAL.get(status));
+            }
+        }
+        return reached.contains(to);
     }
 
     /** The statuses reachable from {@code from} in one move. */

@@ -58,6 +58,20 @@ class DeliveryTransitionsTests {
     }
 
     @Test
+    void reachesThroughSeveralMovesButNeverOutOfAnEnd() {
+        // A retried parked delivery that is then tried again: PARKED -> PENDING -> RETRYING.
+        assertThat(DeliveryTransitions.isLegal(PARKED, RETRYING)).isFalse();
+        assertThat(DeliveryTransitions.isReachable(PARKED, RETRYING)).isTrue();
+        // A replay that ends where it began: DELIVERED -> PENDING -> DELIVERED.
+        assertThat(DeliveryTransitions.isReachable(DELIVERED, DELIVERED)).isTrue();
+        assertThat(DeliveryTransitions.isReachable(PENDING, APPLIED)).isTrue();
+        for (DeliveryStatus status : DeliveryStatus.values()) {
+            assertThat(DeliveryTransitions.isReachable(SUPERSEDED, status)).isFalse();
+            assertThat(DeliveryTransitions.isReachable(CANCELLED, status)).isFalse();
+        }
+    }
+
+    @Test
     void everyStatusHasARowInTheTable() {
         for (DeliveryStatus status : DeliveryStatus.values()) {
             assertThat(DeliveryTransitions.from(status)).isNotNull();
