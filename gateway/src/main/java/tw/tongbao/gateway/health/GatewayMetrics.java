@@ -105,9 +105,11 @@ class GatewayMetrics {
         });
         Map<String, Object> outbox = jdbc.queryForMap("select count(*) as n, coalesce(extract(epoch from"
                 + " (now() - min(created_at))), 0) as oldest from outbox where published_at is null");
+        // Revision 0 is the filing's own step; an acknowledgement's step has a revision too (the report it follows),
+        // but is recorded when it happens, so it adds no lag.
         Double lag = jdbc.queryForObject(
                 "select coalesce(extract(epoch from max(recorded_at - at)), 0) from delivery_event"
-                        + " where recorded_at > now() - interval '1 minute' and revision is not null",
+                        + " where recorded_at > now() - interval '1 minute' and revision > 0",
                 Double.class);
         return new Snapshot(
                 Map.copyOf(filed),

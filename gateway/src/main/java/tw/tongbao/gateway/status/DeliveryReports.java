@@ -78,9 +78,8 @@ class DeliveryReports {
         Set<Revision> known = new HashSet<>();
         jdbc.query(
                 connection -> {
-                    PreparedStatement select =
-                            connection.prepareStatement("select delivery_id, revision from delivery_event"
-                                    + " where delivery_id = any(?) and revision is not null");
+                    PreparedStatement select = connection.prepareStatement(
+                            "select delivery_id, revision from delivery_event where delivery_id = any(?)");
                     select.setArray(
                             1,
                             connection.createArrayOf(
