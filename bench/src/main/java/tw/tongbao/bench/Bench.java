@@ -157,7 +157,7 @@ public final class Bench {
         environment.put("load average at end", read("/proc/loadavg").trim());
         for (StepResult step : steps) {
             double ours = step.cpuCores().entrySet().stream()
-                    .filter(e -> !e.getKey().equals("machine"))
+                    .filter(e -> !e.getKey().equals("machine") && !e.getKey().equals(ProcessStats.JIT))
                     .mapToDouble(e -> Math.max(0, e.getValue()))
                     .sum();
             double other = step.cpuCores().getOrDefault("machine", -1.0) - ours;

@@ -63,7 +63,7 @@ public final class ReportWriter {
                 + " *delivered* = the agency sink received and verified it (batch agencies: the file was seen).\n\n");
         md.append("| offered changes/s | accepted changes/s | deliveries/s | intake (send → 202) | accept → all"
                 + " agencies | errors | drained | peak RSS gateway / adapters MiB | CPU cores gw / ad / pg / mq /"
-                + " bench / whole machine |\n");
+                + " bench / whole machine / JIT in gw + ad |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (StepResult step : report.steps()) {
             md.append(String.format(
@@ -164,7 +164,7 @@ public final class ReportWriter {
                     backlog.atResume(true),
                     backlog.peakDuringDrain(true),
                     backlog.atEnd(true)));
-            md.append("- CPU cores gw / ad / pg / mq / bench / whole machine while filling: ")
+            md.append("- CPU cores gw / ad / pg / mq / bench / whole machine / JIT in gw + ad while filling: ")
                     .append(cpu(backlog.fillCores()))
                     .append("; while draining: ")
                     .append(cpu(backlog.drainCores()))
@@ -330,7 +330,8 @@ public final class ReportWriter {
             `/proc/<pid>/stat` (utime + stime) over the step including its drain, in cores; *pg* and *mq* sum every \
             `postgres` and `beam.smp` process on the machine, so they include anything else using those servers; *whole \
             machine* is all busy CPU time from `/proc/stat` (2.00 = both cores saturated), so what it exceeds the \
-            others by is work that is not this benchmark's.
+            others by is work that is not this benchmark's; *JIT* is the part of the gateway's and adapters' CPU their \
+            JIT compiler threads used (already counted in *gw* and *ad*): compiling, not Tongbao's work.
             - **Backlog**: all agencies paused through the adapters' own `agency_state` table (the row an operator \
             pause writes), changes accepted closed-loop, the broker's agency queues left to empty into the adapters' \
             inbox, then all agencies resumed; memory, deliveries and broker backlog sampled each second.

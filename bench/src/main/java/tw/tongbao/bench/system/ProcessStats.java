@@ -34,6 +34,25 @@ public final class ProcessStats {
         return stat == null ? -1 : cpuOf(stat);
     }
 
+    /**
+     * CPU seconds the JIT compiler threads ({@code C1 CompilerThread*}, {@code C2 CompilerThread*}) of one JVM have used
+     * so far, or -1 when it is gone: the part of its CPU that goes to compiling, not to the work.
+     */
+    public static double compilerCpuSeconds(long pid) {
+        double total = 0;
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path thread : threads) {
+                String stat = read(thread.resolve("stat"));
+                if (stat != null && commOf(stat).matches("C[12] CompilerThre.*")) {
+                    total += cpuOf(stat);
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return total;
+    }
+
     /** CPU seconds used so far by every live process whose command name is {@code comm}. */
     public static double cpuSecondsOfAll(String comm) {
         double total = 0;
@@ -51,7 +70,13 @@ public final class ProcessStats {
         return total;
     }
 
-    /** CPU seconds of the processes the benchmark watches, by label. */
+    /** The label of the gateway's and adapters' JIT compiler CPU: already part of their own figures. */
+    public static final String JIT = "jit";
+
+    /**
+     * CPU seconds of the processes the benchmark watches, by label, then the whole machine's and ({@link #JIT}) the
+     * part of the gateway's and adapters' that their JIT compilers used.
+     */
     public static Map<String, Double> cpuSnapshot(long gatewayPid, long adaptersPid) {
         Map<String, Double> cpu = new LinkedHashMap<>();
         cpu.put("gateway", cpuSeconds(gatewayPid));
@@ -60,6 +85,9 @@ public final class ProcessStats {
         cpu.put("rabbitmq", cpuSecondsOfAll("beam.smp"));
         cpu.put("bench", cpuSeconds(ProcessHandle.current().pid()));
         cpu.put("machine", machineBusySeconds());
+        double gatewayJit = compilerCpuSeconds(gatewayPid);
+        double adaptersJit = compilerCpuSeconds(adaptersPid);
+        cpu.put(JIT, gatewayJit < 0 || adaptersJit < 0 ? -1 : gatewayJit + adaptersJit);
         return cpu;
     }
 
