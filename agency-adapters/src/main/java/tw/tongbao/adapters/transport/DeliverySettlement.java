@@ -61,7 +61,7 @@ public class DeliverySettlement {
 
     /**
      * Applies the results of many tries of one agency in one transaction: one statement locks the rows and reads their
-     * pending cancels, one batch writes the rows, one the reports. Each is written only if its row is still at the
+     * pending cancels, one writes the rows, one the reports. Each is written only if its row is still at the
      * claimed revision; returns each delivery as stored, or null where the row had moved on. A 410 is settled with
      * {@link #settle} instead.
      */
@@ -217,7 +217,7 @@ public class DeliverySettlement {
     }
 
     /**
-     * Writes state changes made without a try and their reports, one batch statement each; call inside a transaction,
+     * Writes state changes made without a try and their reports, one statement each; call inside a transaction,
      * having locked the rows. Returns how many were written (a row that moved on is left alone).
      */
     public int recordAll(List<DeliveryStore.StateChange> changes, Instant now) {
