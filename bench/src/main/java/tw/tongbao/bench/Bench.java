@@ -3,6 +3,7 @@ package tw.tongbao.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -25,6 +26,12 @@ import tw.tongbao.bench.system.Sampler;
 
 /** The benchmark command (issue 7): Tongbao under open-loop load, a backlog test, and PerfTest for comparison. */
 public final class Bench {
+
+    /** One round of the warm-up that waits for the JIT compilers to settle. */
+    static final Duration JIT_ROUND = Duration.ofSeconds(20);
+
+    /** The JIT compilers' CPU (gateway and adapters together) under which they count as settled. */
+    static final double JIT_QUIET_CORES = 0.05;
 
     private Bench() {}
 
@@ -88,6 +95,7 @@ public final class Bench {
                         options.rates().get(0), options.warmup().toSeconds());
                 scenarios.step(options.rates().get(0), options.warmup(), options.drainLimit());
             }
+            notes.add(warmUntilTheJitSettles(scenarios, options));
             for (int rate : options.rates()) {
                 say("step %d changes/s for %d s", rate, options.stepDuration().toSeconds());
                 StepResult step = scenarios.step(rate, options.stepDuration(), options.drainLimit());
@@ -197,13 +205,52 @@ public final class Bench {
         say("wrote %s", files);
     }
 
+    /**
+     * Warms up on at the lowest rate, {@link #JIT_ROUND} at a time, until the JIT compilers of the gateway and the
+     * adapters use less than {@link #JIT_QUIET_CORES} (at most {@code --jit-settle}): on two cores they compete with the
+     * work for minutes after start, which a steady-state measurement should not count. Says how it went, for the
+     * report's notes.
+     */
+    private static String warmUntilTheJitSettles(Scenarios scenarios, BenchOptions options) {
+        long limit = options.jitSettleLimit().toSeconds();
+        if (limit <= 0) {
+            return "Warm-up: " + options.warmup().toSeconds() + " s; not extended until the JIT compilers settle.";
+        }
+        long extra = 0;
+        double jit = -1;
+        while (extra < limit) {
+            StepResult round = scenarios.step(options.rates().get(0), JIT_ROUND, options.drainLimit());
+            extra += JIT_ROUND.toSeconds();
+            jit = round.cpuCores().getOrDefault(ProcessStats.JIT, -1.0);
+            say("  warm-up +%d s: JIT compilers of gateway and adapters used %.2f cores", extra, jit);
+            if (jit >= 0 && jit < JIT_QUIET_CORES) {
+                return String.format(
+                        Locale.ROOT,
+                        "Warm-up: %d s, then %d s more until the JIT compilers of gateway and adapters used %.2f"
+                                + " cores (under %.2f).",
+                        options.warmup().toSeconds(),
+                        extra,
+                        jit,
+                        JIT_QUIET_CORES);
+            }
+        }
+        return String.format(
+                Locale.ROOT,
+                "Warm-up: %d s + %d s; the JIT compilers of gateway and adapters still used %.2f cores at the end (the"
+                        + " first steps' figures include that compiling).",
+                options.warmup().toSeconds(),
+                extra,
+                jit);
+    }
+
     private static Map<String, String> settings(BenchOptions options) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("rates (changes/s)", options.rates().toString());
         settings.put(
                 "step duration",
                 options.stepDuration().toSeconds() + " s (+ warm-up "
-                        + options.warmup().toSeconds() + " s at the lowest rate, not reported)");
+                        + options.warmup().toSeconds() + " s at the lowest rate, then up to "
+                        + options.jitSettleLimit().toSeconds() + " s more until the JIT settles; not reported)");
         settings.put("drain limit per step", options.drainLimit().toSeconds() + " s");
         settings.put("open-loop in-flight cap", Integer.toString(options.maxInFlight()));
         settings.put(

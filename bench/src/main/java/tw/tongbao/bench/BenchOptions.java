@@ -13,6 +13,8 @@ import tw.tongbao.bench.system.ServiceJvm;
  * @param rates changes per second of each open-loop step, ascending
  * @param stepDuration how long each step sends
  * @param warmup how long the unreported warm-up step sends (at the lowest rate)
+ * @param jitSettleLimit most extra warm-up, in 20-second rounds at the lowest rate, until the gateway's and adapters'
+ *     JIT compilers go quiet (zero: none)
  * @param drainLimit longest wait for a step's deliveries after it stops sending
  * @param backlog changes accepted while the agencies are paused (0 skips the backlog test)
  * @param backlogDrainLimit longest wait for the backlog to drain
@@ -37,6 +39,7 @@ record BenchOptions(
         List<Integer> rates,
         Duration stepDuration,
         Duration warmup,
+        Duration jitSettleLimit,
         Duration drainLimit,
         int backlog,
         Duration backlogDrainLimit,
@@ -65,6 +68,9 @@ record BenchOptions(
               --rates 100,250,500,...    changes/s of the open-loop steps (default 100,250,500,1000,1500,2000)
               --duration 20              seconds per step (default 20)
               --warmup 10                seconds of unreported warm-up at the lowest rate (default 10)
+              --jit-settle 300           then warm up on, 20 s at a time, until the JIT compilers of gateway and
+                                         adapters use < 0.05 core, at most this many seconds; 0: don't (default
+                                         300, --quick 0)
               --drain-limit 60           most seconds to wait for a step's deliveries (default 60)
               --backlog 100000           changes accepted with agencies paused; 0 skips (default 100000)
               --backlog-drain-limit 900  most seconds to drain the backlog (default 900)
@@ -91,6 +97,7 @@ record BenchOptions(
             "--rates",
             "--duration",
             "--warmup",
+            "--jit-settle",
             "--drain-limit",
             "--backlog",
             "--backlog-drain-limit",
@@ -119,6 +126,7 @@ record BenchOptions(
         List<Integer> rates = quick ? List.of(50, 150) : List.of(100, 250, 500, 1000, 1500, 2000);
         Duration step = Duration.ofSeconds(quick ? 8 : 20);
         Duration warmup = Duration.ofSeconds(quick ? 4 : 10);
+        Duration jitSettle = Duration.ofSeconds(quick ? 0 : 300);
         Duration drain = Duration.ofSeconds(quick ? 30 : 60);
         int backlog = quick ? 2000 : 100_000;
         Duration backlogDrain = Duration.ofSeconds(quick ? 60 : 900);
@@ -172,6 +180,7 @@ record BenchOptions(
                             .toList();
                 case "--duration" -> step = Duration.ofSeconds(Long.parseLong(value));
                 case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value));
+                case "--jit-settle" -> jitSettle = Duration.ofSeconds(Long.parseLong(value));
                 case "--drain-limit" -> drain = Duration.ofSeconds(Long.parseLong(value));
                 case "--backlog" -> backlog = Integer.parseInt(value);
                 case "--backlog-drain-limit" -> backlogDrain = Duration.ofSeconds(Long.parseLong(value));
@@ -198,6 +207,7 @@ record BenchOptions(
                 rates,
                 step,
                 warmup,
+                jitSettle,
                 drain,
                 backlog,
                 backlogDrain,

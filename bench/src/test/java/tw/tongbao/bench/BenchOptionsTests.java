@@ -21,6 +21,8 @@ class BenchOptionsTests {
         assertThat(options.backlog()).isEqualTo(1000);
         assertThat(options.extraGatewayArgs()).isEqualTo(List.of("--tongbao.outbox.batch-size=500"));
         assertThat(options.jfr()).isTrue();
+        assertThat(options.jitSettleLimit()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(BenchOptions.parse("--jit-settle 0").jitSettleLimit()).isZero();
     }
 
     @Test
@@ -44,6 +46,7 @@ class BenchOptionsTests {
 
         assertThat(options.rates()).hasSize(2);
         assertThat(options.backlog()).isLessThanOrEqualTo(2000);
+        assertThat(options.jitSettleLimit()).isZero();
     }
 
     @Test
