@@ -1,5 +1,7 @@
 package tw.tongbao.gateway.citizen;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,7 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.postgresql.PGStatement;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCreator;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -31,6 +35,10 @@ import tw.tongbao.gateway.outbox.Outbox;
  */
 @Component
 class FilingWriter {
+
+    private static final String FILED_KEYS = "select c.filer_id, c.idempotency_key from change c"
+            + " join unnest(?::text[], ?::text[]) as k (filer_id, idempotency_key)"
+            + " on c.filer_id = k.filer_id and c.idempotency_key = k.idempotency_key";
 
     private final JdbcTemplate jdbc;
     private final Outbox outbox;
@@ -91,12 +99,34 @@ class FilingWriter {
     /** The filers' keys in the batch that a committed change already holds. */
     private Set<FilerKey> filedKeys(List<PreparedFiling> filings) {
         return new HashSet<>(jdbc.query(
-                "select c.filer_id, c.idempotency_key from change c"
-                        + " join unnest(?::text[], ?::text[]) as k (filer_id, idempotency_key)"
-                        + " on c.filer_id = k.filer_id and c.idempotency_key = k.idempotency_key",
-                (rs, n) -> new FilerKey(rs.getString(1), rs.getString(2)),
-                column(filings, f -> f.filer().id().value()),
-                column(filings, f -> f.key().value())));
+                plannedEachTime(
+                        FILED_KEYS,
+                        column(filings, f -> f.filer().id().value()),
+                        column(filings, f -> f.key().value())),
+                (rs, n) -> new FilerKey(rs.getString(1), rs.getString(2))));
+    }
+
+    /**
+     * The statement as PostgreSQL plans it for these arguments and the table as it is now, never from a plan cached
+     * earlier. Prepared once per connection, the key lookup kept the plan made while {@code change} was small — hash the
+     * keys, scan the table — and scanned every change ever filed on each batch until the next ANALYZE: 3 ms a batch at
+     * 6,000 changes, 23 ms at 20,000, against well under 1 ms for the index lookup a fresh plan chooses.
+     */
+    private static PreparedStatementCreator plannedEachTime(String sql, Object... arguments) {
+        return connection -> {
+            PreparedStatement statement = connection.prepareStatement(sql);
+            try {
+                // Never a named server-side statement: each execution is planned with its own arguments.
+                statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+                for (int i = 0; i < arguments.length; i++) {
+                    statement.setObject(i + 1, arguments[i]);
+                }
+                return statement;
+            } catch (SQLException | RuntimeException e) {
+                statement.close();
+                throw e;
+            }
+        };
     }
 
     /**
