@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import tw.tongbao.bench.AgencyCodes;
 import tw.tongbao.bench.load.SignIn;
 import tw.tongbao.bench.sink.Arrivals;
@@ -57,9 +58,17 @@ public final class BenchSystem implements AutoCloseable {
     private AppProcess gateway;
     private AppProcess adapters;
     private boolean keep;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Stops the applications and drops what the run made when the benchmark is interrupted (Ctrl-C, SIGTERM): they are
+     * separate processes, and left running they went on polling the broker and the database and took CPU from every
+     * later run on the machine.
+     */
+    private final Thread onExit = new Thread(this::close, "bench-cleanup");
 
     private BenchSystem(Path work) {
         this.directory = createDirectories(work.resolve("run-" + id));
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** Creates the databases, vhost and sinks, writes the registry and starts adapters, then gateway. */
@@ -208,6 +217,12 @@ public final class BenchSystem implements AutoCloseable {
     /** Stops the applications (gracefully: flight recordings are written) and the sinks; drops DBs and vhost. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Thread.currentThread() != onExit) {
+            quietly(() -> Runtime.getRuntime().removeShutdownHook(onExit));
+        }
         if (gateway != null) {
             gateway.close();
         }
