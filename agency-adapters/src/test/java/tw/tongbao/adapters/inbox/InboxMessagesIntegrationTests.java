@@ -15,10 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tw.tongbao.adapters.transport.EngineDatabase;
 import tw.tongbao.core.change.ChangeType;
 import tw.tongbao.core.envelope.ChangeFiled;
@@ -33,23 +32,14 @@ class InboxMessagesIntegrationTests {
     private static final String AGENCY = EngineDatabase.AGENCY.code().value();
     private static final String OTHER = EngineDatabase.OTHER_AGENCY.code().value();
 
-    private static EngineDatabase db;
+    @RegisterExtension
+    static final EngineDatabase db = EngineDatabase.emptiedBeforeEach("inboxmsg");
+
     private static InboxWriter writer;
 
     @BeforeAll
     static void migrate() {
-        db = EngineDatabase.create("inboxmsg");
         writer = new InboxWriter(db.store, db.settlement, db.control, db.transactions, Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        db.empty();
     }
 
     @Test

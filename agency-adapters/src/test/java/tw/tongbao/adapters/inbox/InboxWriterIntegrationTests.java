@@ -17,10 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tw.tongbao.adapters.transport.AttemptResult;
 import tw.tongbao.adapters.transport.DeliverySettlement;
 import tw.tongbao.adapters.transport.DeliveryStore;
@@ -39,23 +38,14 @@ class InboxWriterIntegrationTests {
 
     private static final String AGENCY = EngineDatabase.AGENCY.code().value();
 
-    private static EngineDatabase db;
+    @RegisterExtension
+    static final EngineDatabase db = EngineDatabase.emptiedBeforeEach("inbox");
+
     private static InboxWriter writer;
 
     @BeforeAll
     static void migrate() {
-        db = EngineDatabase.create("inbox");
         writer = new InboxWriter(db.store, db.settlement, db.control, db.transactions, Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        db.empty();
     }
 
     @Test

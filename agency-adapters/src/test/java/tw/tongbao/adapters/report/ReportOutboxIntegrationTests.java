@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
@@ -28,7 +26,8 @@ import tw.tongbao.core.report.DeliveryReported;
  */
 class ReportOutboxIntegrationTests {
 
-    private static EngineDatabase db;
+    @RegisterExtension
+    static final EngineDatabase db = EngineDatabase.emptiedBeforeEach("outbox");
 
     /**
      * The gateway's converter: Jackson 3, "trusting" {@code tw.tongbao.core.*}. Spring AMQP matches trusted packages
@@ -39,21 +38,6 @@ class ReportOutboxIntegrationTests {
     /** A converter that reads by the type id header (the adapters' own, as the tests' reports probe uses it). */
     private final JacksonJsonMessageConverter byHeader =
             new JacksonJsonMessageConverter(db.json, "tw.tongbao.core.report", "tw.tongbao.core.control");
-
-    @BeforeAll
-    static void migrate() {
-        db = EngineDatabase.create("outbox");
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        db.empty();
-    }
 
     @Test
     void relaySendsTheStoredJsonWhichTheGatewayReadsBackAsTheQueuedReports() {

@@ -12,10 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionCallback;
@@ -37,21 +36,11 @@ class BulkStateChangesIntegrationTests {
     /** More subjects than one transaction can lock with the default max_locks_per_transaction (64). */
     static final int SUBJECTS = 30_000;
 
-    static EngineDatabase db;
-
-    @BeforeAll
-    static void migrate() {
-        db = EngineDatabase.create("bulk");
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
+    @RegisterExtension
+    static final EngineDatabase db = EngineDatabase.emptiedBeforeEach("bulk");
 
     @BeforeEach
     void empty() {
-        db.empty();
         // The control's own state lives in memory here (EngineDatabase), not in agency_state.
         db.control.enable(AGENCY);
     }

@@ -12,11 +12,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tw.tongbao.adapters.AdaptersProperties;
 import tw.tongbao.adapters.instance.AdapterInstance;
 import tw.tongbao.adapters.report.ReportRelay;
@@ -40,27 +38,13 @@ class ClaimCoalescingIntegrationTests {
     private static final Agency AGENCY = EngineDatabase.AGENCY;
     private static final String CODE = AGENCY.code().value();
 
-    private static EngineDatabase db;
+    @RegisterExtension
+    static final EngineDatabase db = EngineDatabase.emptiedBeforeEach("coalesce");
 
     private final List<Integer> claimSizes = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<CompletableFuture<AttemptResult>> calls = new ConcurrentLinkedQueue<>();
     private AdapterInstance instance;
     private AgencyDispatcher dispatcher;
-
-    @BeforeAll
-    static void database() {
-        db = EngineDatabase.create("coalesce");
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        db.empty();
-    }
 
     @AfterEach
     void stop() {

@@ -19,10 +19,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tw.tongbao.core.agency.Agency;
 import tw.tongbao.core.answer.AgencyAnswer;
@@ -37,22 +35,8 @@ class DeliverySettlementIntegrationTests {
 
     private static final String AGENCY = EngineDatabase.AGENCY.code().value();
 
-    private static EngineDatabase db;
-
-    @BeforeAll
-    static void migrate() {
-        db = EngineDatabase.create("settle");
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        db.empty();
-    }
+    @RegisterExtension
+    static final EngineDatabase db = EngineDatabase.emptiedBeforeEach("settle");
 
     @Test
     void manyTriesFinishingAtOnceSettleInAFewTransactionsWithTheirOwnResultAndOneReportEach() throws Exception {

@@ -12,6 +12,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -32,9 +35,11 @@ import tw.tongbao.core.testing.TestDatabase;
 
 /**
  * The delivery engine's storage without Spring: a fresh migrated database, its store, report outbox and settlement,
- * for tests of what they write to real PostgreSQL.
+ * for tests of what they write to real PostgreSQL. Made by {@link #emptiedBeforeEach} and held in a
+ * {@code @RegisterExtension static final} field, it empties its tables before each test and drops the database after
+ * the class.
  */
-public final class EngineDatabase implements AutoCloseable {
+public final class EngineDatabase implements AutoCloseable, BeforeEachCallback, AfterAllCallback {
 
     /** The agency the tests deliver to: every change type, the contract's retry schedule. */
     public static final Agency AGENCY = agency("NHIA");
@@ -44,6 +49,7 @@ public final class EngineDatabase implements AutoCloseable {
 
     private final TestDatabase database;
     private final HikariDataSource dataSource;
+    private final boolean emptyBeforeEach;
 
     public final JdbcClient jdbc;
     public final JdbcTemplate template;
@@ -55,7 +61,8 @@ public final class EngineDatabase implements AutoCloseable {
     public final AgencyControl control;
     public final DeliverySettlement settlement;
 
-    private EngineDatabase(String prefix) {
+    private EngineDatabase(String prefix, boolean emptyBeforeEach) {
+        this.emptyBeforeEach = emptyBeforeEach;
         database = TestDatabase.create(prefix);
         dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(database.jdbcUrl());
@@ -80,9 +87,26 @@ public final class EngineDatabase implements AutoCloseable {
         settlement = new DeliverySettlement(store, reports, control, answers, transactions, Clock.systemUTC());
     }
 
-    /** A fresh database whose name starts with {@code prefix}. */
+    /** A fresh database whose name starts with {@code prefix}; the caller closes it. */
     public static EngineDatabase create(String prefix) {
-        return new EngineDatabase(prefix);
+        return new EngineDatabase(prefix, false);
+    }
+
+    /** A fresh database for one test class, registered as its extension: emptied before each test, dropped after. */
+    public static EngineDatabase emptiedBeforeEach(String prefix) {
+        return new EngineDatabase(prefix, true);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (emptyBeforeEach) {
+            empty();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /** Empties every table the engine writes. */

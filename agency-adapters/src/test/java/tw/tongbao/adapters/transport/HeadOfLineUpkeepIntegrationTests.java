@@ -13,10 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,22 +38,8 @@ class HeadOfLineUpkeepIntegrationTests {
             + " + (SELECT coalesce(sum(pg_stat_get_xact_numscans(indexrelid)), 0) FROM pg_index"
             + " WHERE indrelid = 'adapter_delivery'::regclass AND NOT indisprimary)";
 
-    private static EngineDatabase db;
-
-    @BeforeAll
-    static void migrate() {
-        db = EngineDatabase.create("head");
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        db.empty();
-    }
+    @RegisterExtension
+    static final EngineDatabase db = EngineDatabase.emptiedBeforeEach("head");
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5})

@@ -17,10 +17,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import tw.tongbao.adapters.AdaptersProperties;
@@ -36,22 +34,8 @@ class SettlementWritesIntegrationTests {
 
     private static final String AGENCY = EngineDatabase.AGENCY.code().value();
 
-    private static EngineDatabase db;
-
-    @BeforeAll
-    static void migrate() {
-        db = EngineDatabase.create("writes");
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        db.empty();
-    }
+    @RegisterExtension
+    static final EngineDatabase db = EngineDatabase.emptiedBeforeEach("writes");
 
     @Test
     void aBatchOfStateChangesReachesPostgresAsOneStatement() {
