@@ -247,9 +247,11 @@ class AgencyAnswersIntegrationTests {
         String deliveryId = Received.by(tongbao.agency("NTA")).get(0).webhookId();
         int timeline = delivery(filed, "NTA").get("timeline").size();
 
+        // A duplicate, one of the same revision, the next revision with a move no history allows (DELIVERED ->
+        // RETRYING), and an old one. (A revision further on would apply: it says reports are still on their way.)
         publishReport(deliveryId, "DELIVERED", 1);
         publishReport(deliveryId, "PENDING", 1);
-        publishReport(deliveryId, "RETRYING", 99);
+        publishReport(deliveryId, "RETRYING", 2);
         publishReport(deliveryId, "PARKED", 0);
         Filed marker = fileAddressChange();
         await().atMost(Duration.ofSeconds(20))
