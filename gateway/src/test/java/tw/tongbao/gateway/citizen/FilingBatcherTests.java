@@ -6,17 +6,13 @@ import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
+import static tw.tongbao.gateway.citizen.PreparedFilings.filing;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -29,11 +25,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.transaction.PlatformTransactionManager;
 import tw.tongbao.core.change.ChangeType;
-import tw.tongbao.core.change.NationalId;
-import tw.tongbao.core.change.Receipt;
 import tw.tongbao.core.delivery.ChangeStatus;
-import tw.tongbao.gateway.NationalIds;
-import tw.tongbao.gateway.security.Filer;
 
 /** The filing batcher with the database replaced: group commit, retrying alone, back-pressure and stopping. */
 class FilingBatcherTests {
@@ -212,21 +204,6 @@ class FilingBatcherTests {
 
     private Future<ChangeView> file(PreparedFiling filing) {
         return requests.submit(() -> batcher.file(filing).view());
-    }
-
-    private static PreparedFiling filing(String key) {
-        String subject = NationalIds.random();
-        return new PreparedFiling(
-                new Filer(new NationalId(subject), null),
-                new ChangeRequest(
-                        ChangeType.ADDRESS_CHANGE, new NationalId(subject), LocalDate.now(), Map.of(), Set.of()),
-                new IdempotencyKey(key),
-                "0".repeat(64),
-                UUID.randomUUID(),
-                Receipt.random(),
-                List.of(),
-                List.of(),
-                "{}".getBytes(StandardCharsets.UTF_8));
     }
 
     private static ChangeAnswer answer(PreparedFiling filing) {

@@ -2,14 +2,11 @@ package tw.tongbao.gateway.citizen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
+import static tw.tongbao.gateway.citizen.PreparedFilings.filing;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -18,13 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import tools.jackson.databind.json.JsonMapper;
-import tw.tongbao.core.change.ChangeType;
-import tw.tongbao.core.change.NationalId;
 import tw.tongbao.core.change.Receipt;
 import tw.tongbao.core.testing.TestDatabase;
-import tw.tongbao.gateway.NationalIds;
 import tw.tongbao.gateway.outbox.Outbox;
-import tw.tongbao.gateway.security.Filer;
 
 /**
  * The filing's key lookup is planned for the table as it is when it runs, never from a plan PostgreSQL cached for the
@@ -85,21 +78,6 @@ class FilingPlansIntegrationTests {
                         + " 'Z' || lpad(s::text, 9, '0'), 1, current_date, now(), '{}', 'key-' || s, repeat('0', 64),"
                         + " repeat('x', 1000) from generate_series(1, ?) s",
                 count);
-    }
-
-    private static PreparedFiling filing(String key) {
-        String subject = NationalIds.random();
-        return new PreparedFiling(
-                new Filer(new NationalId(subject), "王小明"),
-                new ChangeRequest(
-                        ChangeType.ADDRESS_CHANGE, new NationalId(subject), LocalDate.now(), Map.of(), Set.of()),
-                new IdempotencyKey(key),
-                "0".repeat(64),
-                UUID.randomUUID(),
-                Receipt.random(),
-                List.of(),
-                List.of(),
-                "{}".getBytes(StandardCharsets.UTF_8));
     }
 
     /** The same filer and key filed again, as a retry would. */
