@@ -4,10 +4,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,15 +27,19 @@ import tw.tongbao.core.envelope.Addressee;
 import tw.tongbao.core.envelope.ChangeFiled;
 
 /**
- * Stores one agency's deliveries of received changes: first the changes' messages, in a short transaction of their
- * own, then a batch's deliveries in one transaction: the rows (a redelivery changes nothing), supersession of older
- * unsent deliveries of the same type, and their reports. The batch's rows are read, locked and inserted with one
- * statement each, whatever its size; supersession and parking, which are rare, are written one by one.
+ * Stores the deliveries of received changes: first the changes' messages, each once, in a short transaction of their
+ * own, then a batch's deliveries, of one agency or several, in one transaction: the rows (a redelivery changes nothing),
+ * supersession of older unsent deliveries of the same type, and their reports. The batch's rows are read, locked and
+ * inserted with one statement each, whatever its size and however many agencies it spans; supersession and parking,
+ * which are rare, are written one by one.
  */
 @Component
 class InboxWriter {
 
     private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
+
+    private static final Comparator<Agency> BY_CODE =
+            Comparator.comparing(agency -> agency.code().value());
 
     private final DeliveryStore store;
     private final DeliverySettlement settlement;
@@ -69,13 +76,15 @@ class InboxWriter {
     }
 
     /**
-     * Stores the changes' messages in a transaction of their own, committed when this returns; refuses to run inside
-     * another transaction, whose commit it would otherwise wait for.
+     * Stores the changes' messages, each change once however many of its deliveries the batch holds, in a transaction
+     * of their own, committed when this returns; refuses to run inside another transaction, whose commit it would
+     * otherwise wait for.
      *
-     * <p>Why on their own: every agency's inbox stores the same changes' messages, and an insert that meets another
-     * transaction's uncommitted row of the same change waits until that transaction ends. Inside the delivery
-     * transaction, one agency's whole batch (locks, inserts, supersession, reports) would hold the rows the other
-     * agencies wait for, and the agencies' inboxes would take turns; here a row is held for one statement.
+     * <p>Why on their own: every agency's delivery of a change needs the same message row, and other instances' inboxes
+     * store the same changes (the agency queues have a consumer on every instance). An insert that meets another
+     * transaction's uncommitted row of the same change waits until that transaction ends; inside the delivery
+     * transaction, that would be another instance's whole batch (locks, inserts, supersession, reports), and the
+     * instances' inboxes would take turns; here a row is held for one statement.
      *
      * <p>Between this commit and the delivery transaction's, a crash or failure leaves messages stored for deliveries
      * that are not: their AMQP messages were not acknowledged, so they come back and this statement then finds the rows
@@ -95,8 +104,12 @@ class InboxWriter {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("messages are stored in a transaction of their own, not inside another");
         }
-        List<DeliveryStore.Message> messages = received.stream()
-                .map(r -> new DeliveryStore.Message(r.change().changeId(), r.message()))
+        Map<UUID, byte[]> bodies = new LinkedHashMap<>();
+        for (Received r : received) {
+            bodies.putIfAbsent(r.change().changeId(), r.message());
+        }
+        List<DeliveryStore.Message> messages = bodies.entrySet().stream()
+                .map(e -> new DeliveryStore.Message(e.getKey(), e.getValue()))
                 .toList();
         transactions.executeWithoutResult(tx -> {
             // The delivery transaction's commit, which the acknowledgement waits for, flushes this one's too.
@@ -106,18 +119,42 @@ class InboxWriter {
     }
 
     /**
-     * Stores a batch of deliveries of one agency, in one transaction (the caller's, if it has one), with the same effect
-     * as storing them one after another in list order; false when every one was already stored (redelivered messages).
-     * Their messages must have been stored and committed first ({@link #storeMessages}): this transaction touches no
-     * message row, so it never waits for another agency's inbox.
+     * Stores a batch of deliveries of one agency, in one transaction (the caller's, if it has one); false when every one
+     * was already stored (redelivered messages). See {@link #storeDeliveries(Map)}.
      */
     boolean storeDeliveries(Agency agency, List<Received> received) {
-        if (received.isEmpty()) {
-            return false;
+        return !storeDeliveries(Map.of(agency, received)).isEmpty();
+    }
+
+    /**
+     * Stores a batch of deliveries of several agencies in one transaction (the caller's, if it has one), with the same
+     * effect as storing each agency's deliveries one after another in list order; returns the codes of the agencies
+     * that got a new delivery (none when every one was a redelivery). Their messages must have been stored and
+     * committed first ({@link #storeMessages}): this transaction touches no message row, so it never waits for another
+     * inbox's.
+     *
+     * <p>Lock order: every delivery row the batch reads is locked first, in one statement, in the one row order of all
+     * agencies (agency, subject, sequence, id); only then are the arrivals inserted, in that order too. An insert takes
+     * its subject's head-of-line lock (V3 trigger), and no transaction may wait for a delivery row while holding such a
+     * lock, or two could deadlock: this one never does, however many agencies it spans, and every other transaction
+     * that locks delivery rows (the settlement, operator commands, another instance's inbox) locks them in the same
+     * order before taking head-of-line locks. Supersession and parking then only change rows locked at the start, of
+     * subjects whose head-of-line lock the inserts already took.
+     */
+    Set<String> storeDeliveries(Map<Agency, List<Received>> received) {
+        List<Agency> agencies = received.entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty())
+                .map(Map.Entry::getKey)
+                .sorted(BY_CODE)
+                .toList();
+        if (agencies.isEmpty()) {
+            return Set.of();
         }
         Instant now = clock.instant();
-        List<DeliveryStore.Arrival> arrivals = received.stream()
-                .map(r -> new DeliveryStore.Arrival(
+        List<DeliveryStore.Arrival> arrivals = new ArrayList<>();
+        for (Agency agency : agencies) {
+            for (Received r : received.get(agency)) {
+                arrivals.add(new DeliveryStore.Arrival(
                         AdapterDelivery.received(
                                 r.addressee().deliveryId(),
                                 agency.code().value(),
@@ -126,48 +163,53 @@ class InboxWriter {
                                 r.change().type(),
                                 r.change().receipt(),
                                 now),
-                        r.change().changeId()))
-                .toList();
+                        r.change().changeId()));
+            }
+        }
         List<AdapterDelivery> arriving =
                 arrivals.stream().map(DeliveryStore.Arrival::delivery).toList();
-        return Boolean.TRUE.equals(transactions.execute(tx -> {
-            // All siblings are locked before the first insert: an insert takes the subject's head-of-line lock (V3
-            // trigger), and no transaction may wait for a delivery row while holding that lock, or two could deadlock.
-            Map<UUID, DeliveryStore.Sibling> rows = new LinkedHashMap<>();
+        return transactions.execute(tx -> {
+            // Every agency's siblings are locked before the first insert (see above for why).
+            Map<String, Map<UUID, DeliveryStore.Sibling>> rows = new HashMap<>();
             for (DeliveryStore.Sibling sibling : store.sameSubjectAndType(arriving, now)) {
-                rows.put(sibling.delivery().deliveryId(), sibling);
+                rows.computeIfAbsent(sibling.delivery().agency(), code -> new LinkedHashMap<>())
+                        .put(sibling.delivery().deliveryId(), sibling);
             }
             boolean[] stored = store.insertAllIfAbsent(arrivals, now);
-            Batch batch = new Batch(agency, rows);
-            boolean any = false;
-            for (int i = 0; i < arriving.size(); i++) {
-                AdapterDelivery delivery = arriving.get(i);
-                if (!stored[i]) {
-                    log.debug(
-                            "delivery {} for {} (receipt {}) already received; redelivery ignored",
+            Set<String> storing = new LinkedHashSet<>();
+            int i = 0;
+            for (Agency agency : agencies) {
+                String code = agency.code().value();
+                Batch batch = new Batch(agency, rows.computeIfAbsent(code, c -> new LinkedHashMap<>()));
+                for (int end = i + received.get(agency).size(); i < end; i++) {
+                    AdapterDelivery delivery = arriving.get(i);
+                    if (!stored[i]) {
+                        log.debug(
+                                "delivery {} for {} (receipt {}) already received; redelivery ignored",
+                                delivery.deliveryId(),
+                                delivery.agency(),
+                                delivery.receipt());
+                        continue;
+                    }
+                    log.info(
+                            "delivery {} for {} (receipt {}) received as PENDING",
                             delivery.deliveryId(),
                             delivery.agency(),
                             delivery.receipt());
-                    continue;
+                    batch.settleOnArrival(delivery, now);
+                    storing.add(code);
                 }
-                log.info(
-                        "delivery {} for {} (receipt {}) received as PENDING",
-                        delivery.deliveryId(),
-                        delivery.agency(),
-                        delivery.receipt());
-                batch.settleOnArrival(delivery, now);
-                any = true;
             }
-            return any;
-        }));
+            return storing;
+        });
     }
 
     /** One message's change and this agency's entry in it, with the message's body as it came (UTF-8 JSON). */
     record Received(ChangeFiled change, Addressee addressee, byte[] message) {}
 
     /**
-     * The rows one batch reads and changes, as this transaction sees them: those locked at its start, then each arrival
-     * once stored, each updated as it is superseded or parked, so later arrivals of the batch see earlier ones.
+     * The rows one agency's part of a batch reads and changes, as this transaction sees them: those locked at its start,
+     * then each arrival once stored, each updated as it is superseded or parked, so later arrivals see earlier ones.
      */
     private final class Batch {
 

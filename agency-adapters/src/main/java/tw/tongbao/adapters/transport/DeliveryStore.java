@@ -33,18 +33,20 @@ public class DeliveryStore {
 
     /**
      * The order in which a transaction that changes several subjects' rows takes their head-of-line locks (V3
-     * trigger): the inbox's inserts and the settlement's updates both follow it, having first locked the delivery rows
-     * they read (in SQL order, {@link #ROW_ORDER}), so neither can hold a lock the other waits for while waiting for
-     * one the other holds. All these locks are one agency's: the only rows that transactions of different agencies
-     * both write, the changes' messages, are written by {@link #storeMessages} in a transaction of its own, committed
-     * before the inbox transaction starts, which takes none of these locks and touches no message row.
+     * trigger): the inbox's inserts and the settlement's updates both follow it, having first locked every delivery row
+     * they read (in SQL order, {@link #ROW_ORDER}), so none can hold a lock another waits for while waiting for one the
+     * other holds. Agency first: one inbox transaction stores several agencies' deliveries, the settlement and operator
+     * commands touch one agency's rows, and one order over all of them keeps every pair of transactions in step. The
+     * only rows that several agencies' deliveries share, the changes' messages, are written by {@link #storeMessages} in
+     * a transaction of its own, committed before the inbox transaction starts, which touches no message row.
      */
-    private static final Comparator<AdapterDelivery> LOCK_ORDER = Comparator.comparing(AdapterDelivery::subjectRef)
+    private static final Comparator<AdapterDelivery> LOCK_ORDER = Comparator.comparing(AdapterDelivery::agency)
+            .thenComparing(AdapterDelivery::subjectRef)
             .thenComparingLong(AdapterDelivery::sequence)
             .thenComparing(AdapterDelivery::deliveryId);
 
-    /** The order in which statements that lock several delivery rows lock them. */
-    static final String ROW_ORDER = " ORDER BY subject_ref, sequence, delivery_id";
+    /** The order in which statements that lock several delivery rows lock them (the same as {@link #LOCK_ORDER}). */
+    static final String ROW_ORDER = " ORDER BY agency, subject_ref, sequence, delivery_id";
 
     private static final String INSERT = "INSERT INTO adapter_delivery (" + COLUMNS + ", change_id, received_at,"
             + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING";
@@ -81,11 +83,12 @@ public class DeliveryStore {
      * Stores the changes' messages, each once whatever number of agencies it is addressed to, in one statement and
      * in change id order; a message already stored is left as it is ({@code ON CONFLICT DO NOTHING}).
      *
-     * <p>Inbox transactions of different agencies store the same changes, and an insert of a change id that another
-     * transaction inserted and has not committed waits for that transaction to end. The inbox therefore runs this
-     * statement alone in a transaction of its own and commits it before its delivery transaction starts (see {@code
-     * InboxWriter.storeMessages}): such a wait then lasts one short statement, never another agency's whole batch, and
-     * these waits form no cycle, since each such transaction holds only message rows, taken in change id order.
+     * <p>The inboxes of different instances store the same changes (each agency queue has a consumer on every
+     * instance), and an insert of a change id that another transaction inserted and has not committed waits for that
+     * transaction to end. The inbox therefore runs this statement alone in a transaction of its own and commits it
+     * before its delivery transaction starts (see {@code InboxWriter.storeMessages}): such a wait then lasts one short
+     * statement, never another inbox's whole batch, and these waits form no cycle, since each such transaction holds
+     * only message rows, taken in change id order.
      *
      * <p>The messages travel as the bytes they came in and PostgreSQL turns them into text: decoding them into Java
      * strings only for the driver to encode them again was 8 % of the adapters' CPU. Bytes that are not valid UTF-8
@@ -153,20 +156,22 @@ public class DeliveryStore {
     }
 
     /**
-     * The other deliveries of the same agency, subject and type as any of {@code arriving}, locked (in one statement,
-     * in {@link #ROW_ORDER}), each marked in flight when a dispatcher holds its lease: the candidates for supersession,
-     * and the newer ones that make an arriving delivery stale. An arriving delivery already stored (a redelivery) is
-     * among them; the caller tells them apart.
+     * The other deliveries of the same agency, subject and type as any of {@code arriving} (of one agency or several),
+     * locked (in one statement, in {@link #ROW_ORDER}), each marked in flight when a dispatcher holds its lease: the
+     * candidates for supersession, and the newer ones that make an arriving delivery stale. An arriving delivery already
+     * stored (a redelivery) is among them; the caller tells them apart.
      */
     public List<Sibling> sameSubjectAndType(List<AdapterDelivery> arriving, Instant now) {
         if (arriving.isEmpty()) {
             return List.of();
         }
         return jdbc.sql("SELECT " + COLUMNS + ", " + LIVE_LEASE + " AS in_flight FROM adapter_delivery c"
-                        + " WHERE agency = :agency AND (subject_ref, change_type) IN"
-                        + " (SELECT * FROM unnest(CAST(:refs AS text[]), CAST(:types AS text[])))"
+                        + " WHERE (agency, subject_ref, change_type) IN (SELECT * FROM unnest(CAST(:agencies AS text[]),"
+                        + " CAST(:refs AS text[]), CAST(:types AS text[])))"
                         + ROW_ORDER + " FOR UPDATE")
-                .param("agency", arriving.get(0).agency())
+                .param(
+                        "agencies",
+                        arriving.stream().map(AdapterDelivery::agency).toArray(String[]::new))
                 .param(
                         "refs",
                         arriving.stream().map(AdapterDelivery::subjectRef).toArray(String[]::new))
