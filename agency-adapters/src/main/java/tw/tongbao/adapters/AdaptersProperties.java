@@ -13,8 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param claimBatchSize most deliveries one dispatcher claims in one go (also bounded by free bulkhead permits)
  * @param jitterFraction how far a retry wait may stray from the schedule, as a fraction (0.2 = ±20 %)
  * @param maxRetryAfter the longest {@code Retry-After} hint honoured
- * @param consumerPrefetch unacknowledged messages each agency queue's consumer may hold
- * @param databaseDownBackoff how long the consumer waits before requeueing a message it could not store
+ * @param consumerPrefetch unacknowledged messages each agency queue may have out to the inbox (default 128): the inbox
+ *     consumes every agency queue with one consumer each on one channel, and the prefetch is per consumer, so up to
+ *     this many per queue, this times the number of agencies in all, wait in memory for the inbox's thread
+ * @param databaseDownBackoff how long the inbox waits before requeueing messages it could not store
  * @param relayBatchSize most report rows the relay publishes in one go
  * @param relayPollInterval how often the relay looks for reports when nothing woke it
  * @param confirmTimeout how long the relay waits for the broker's confirms of one batch of reports (all in flight together)
@@ -22,9 +24,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param instanceStaleAfter how long without a heartbeat before an instance counts as dead and other instances take
  *     over its leases
  * @param healthInterval how often an {@code AgencyHealth} snapshot of each agency is published
- * @param inboxBatchSize most messages of one agency queue stored in one transaction and acknowledged together (at most
- *     the prefetch)
- * @param inboxBatchWait how long the consumer waits to fill a batch before it stores what it has
+ * @param inboxBatchSize most messages, from any of the agency queues, stored together (their changes' messages in one
+ *     transaction, all their deliveries in another) and acknowledged together (default 64; at most the prefetch, so
+ *     that one busy queue alone can fill a batch)
+ * @param inboxBatchWait how long the inbox waits to fill a batch before it stores what it has
  * @param statisticsInterval how often the planner statistics of the delivery tables are checked and, when many rows
  *     changed, refreshed ({@code ANALYZE}); zero turns it off
  * @param agencyStateTtl how long a read agency state (paused, disabled) is used before it is read again: the bound on
@@ -70,7 +73,7 @@ public record AdaptersProperties(
         claimBatchSize = claimBatchSize > 0 ? claimBatchSize : 16;
         jitterFraction = jitterFraction > 0 ? jitterFraction : 0.2;
         maxRetryAfter = maxRetryAfter != null ? maxRetryAfter : Duration.ofHours(24);
-        consumerPrefetch = consumerPrefetch > 0 ? consumerPrefetch : 20;
+        consumerPrefetch = consumerPrefetch > 0 ? consumerPrefetch : 128;
         databaseDownBackoff = databaseDownBackoff != null ? databaseDownBackoff : Duration.ofSeconds(2);
         relayBatchSize = relayBatchSize > 0 ? relayBatchSize : 100;
         relayPollInterval = relayPollInterval != null ? relayPollInterval : Duration.ofSeconds(1);
@@ -78,7 +81,7 @@ public record AdaptersProperties(
         heartbeatInterval = heartbeatInterval != null ? heartbeatInterval : Duration.ofSeconds(5);
         instanceStaleAfter = instanceStaleAfter != null ? instanceStaleAfter : Duration.ofSeconds(15);
         healthInterval = healthInterval != null ? healthInterval : Duration.ofSeconds(5);
-        inboxBatchSize = Math.min(inboxBatchSize > 0 ? inboxBatchSize : 16, consumerPrefetch);
+        inboxBatchSize = Math.min(inboxBatchSize > 0 ? inboxBatchSize : 64, consumerPrefetch);
         inboxBatchWait = inboxBatchWait != null ? inboxBatchWait : Duration.ofMillis(25);
         agencyStateTtl = agencyStateTtl != null ? agencyStateTtl : Duration.ofSeconds(1);
         settlementBatchSize = settlementBatchSize > 0 ? settlementBatchSize : 64;

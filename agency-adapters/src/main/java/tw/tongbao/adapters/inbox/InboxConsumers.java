@@ -3,7 +3,10 @@ package tw.tongbao.adapters.inbox;
 import com.rabbitmq.client.Channel;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -26,16 +29,18 @@ import tw.tongbao.core.agency.AgencyRegistry;
 import tw.tongbao.core.messaging.Topology;
 
 /**
- * One listener container per agency queue: stores each batch's messages, then its deliveries in one transaction,
- * commits, then acknowledges them; sets poison messages aside; leaves messages on the queue (after a pause) while the database
- * is unreachable.
+ * One listener container, with one consumer thread and one channel, on every agency queue: stores each batch (whatever
+ * queues its messages came from) with its changes' messages once, then all its deliveries in one transaction, commits,
+ * then acknowledges it; sets poison messages aside in the name of the queue they came from; leaves messages on the
+ * queues (after a pause) while the database is unreachable.
  */
 @Component
 class InboxConsumers implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(InboxConsumers.class);
 
-    private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
+    private final Map<String, Agency> agencies = new LinkedHashMap<>();
+    private final SimpleMessageListenerContainer container;
     private final InboxWriter writer;
     private final PoisonMessages poison;
     private final Dispatchers dispatchers;
@@ -63,14 +68,22 @@ class InboxConsumers implements SmartLifecycle {
         this.reader = new ChangeReader(json);
         this.transactions = transactions;
         for (Agency agency : registry.all()) {
-            containers.add(container(connectionFactory, agency));
+            agencies.put(Topology.agencyQueue(agency.code().value()), agency);
         }
+        this.container = container(connectionFactory);
     }
 
-    private SimpleMessageListenerContainer container(ConnectionFactory connectionFactory, Agency agency) {
-        String queue = Topology.agencyQueue(agency.code().value());
+    /**
+     * One consumer per queue on one channel: the prefetch is per consumer (a quorum queue takes no channel-wide one),
+     * so each queue may have {@code consumerPrefetch} messages unacknowledged and one busy queue alone can fill a batch;
+     * delivery tags are the channel's, so a batch's last tag acknowledges, with {@code multiple}, exactly the batch: the
+     * consumer takes messages in the order the channel delivered them, and everything delivered before the batch was
+     * acknowledged or requeued with an earlier batch.
+     */
+    private SimpleMessageListenerContainer container(ConnectionFactory connectionFactory) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
-        container.setQueueNames(queue);
+        container.setBeanName("inbox");
+        container.setQueueNames(agencies.keySet().toArray(String[]::new));
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         container.setPrefetchCount(properties.consumerPrefetch());
         container.setConcurrentConsumers(1);
@@ -81,7 +94,7 @@ class InboxConsumers implements SmartLifecycle {
         container.setReceiveTimeout(properties.inboxBatchWait().toMillis());
         container.setMessageListener((ChannelAwareBatchMessageListener) (messages, channel) -> {
             try {
-                onMessages(agency, queue, messages, channel);
+                onMessages(messages, channel);
             } catch (IOException e) {
                 // The channel broke: the unacknowledged messages come back, and storing them again changes nothing.
                 throw new java.io.UncheckedIOException(e);
@@ -92,102 +105,146 @@ class InboxConsumers implements SmartLifecycle {
     }
 
     /**
-     * Stores a batch: its messages in a short transaction of their own, then its deliveries in one transaction (poison
-     * set aside in it too), then acknowledges its last delivery tag with {@code multiple}; a batch that fails for a
-     * reason other than the database is handled again one message at a time, so only the bad message is set aside.
+     * Stores a batch of messages from any of the agency queues: the changes' messages, each once, in a short
+     * transaction of their own, then every agency's deliveries in one transaction (poison set aside in it too), then
+     * acknowledges its last delivery tag with {@code multiple}; a batch that fails for a reason other than the database
+     * is handled again one message at a time, so only the bad message is set aside.
      */
-    private void onMessages(Agency agency, String queue, List<Message> messages, Channel channel) throws IOException {
+    private void onMessages(List<Message> messages, Channel channel) throws IOException {
         long last = messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag();
-        String code = agency.code().value();
         try {
-            List<InboxWriter.Received> received = new ArrayList<>(messages.size());
+            Map<Agency, List<InboxWriter.Received>> received = new LinkedHashMap<>();
+            List<InboxWriter.Received> all = new ArrayList<>(messages.size());
             List<Unreadable> unreadable = new ArrayList<>();
             for (Message message : messages) {
+                String queue = message.getMessageProperties().getConsumerQueue();
+                Agency agency = agencies.get(queue);
                 try {
-                    ChangeReader.Read read = reader.read(message, code);
-                    received.add(new InboxWriter.Received(read.change(), read.addressee(), message.getBody()));
+                    ChangeReader.Read read = read(agency, queue, message);
+                    InboxWriter.Received one =
+                            new InboxWriter.Received(read.change(), read.addressee(), message.getBody());
+                    received.computeIfAbsent(agency, a -> new ArrayList<>()).add(one);
+                    all.add(one);
                 } catch (PoisonMessage e) {
-                    unreadable.add(new Unreadable(message, e.getMessage()));
+                    unreadable.add(new Unreadable(queue, message, e.getMessage()));
                 }
             }
-            // Committed before the delivery transaction starts, so that no other agency's inbox waits for it (see
+            // Committed before the delivery transaction starts, so that no other instance's inbox waits for it (see
             // InboxWriter.storeMessages); if what follows fails, the batch comes back and finds them stored.
-            writer.storeMessages(received);
-            Boolean stored = transactions.execute(tx -> {
+            writer.storeMessages(all);
+            Set<String> stored = transactions.execute(tx -> {
                 for (Unreadable poisoned : unreadable) {
-                    poison.keep(queue, poisoned.reason(), poisoned.message().getBody());
+                    poison.keep(
+                            poisoned.queue(),
+                            poisoned.reason(),
+                            poisoned.message().getBody());
                 }
-                return writer.storeDeliveries(agency, received);
+                return writer.storeDeliveries(received);
             });
             channel.basicAck(last, true);
-            if (Boolean.TRUE.equals(stored)) {
-                dispatchers.wake(code);
-                relay.wake();
-            }
+            wake(stored);
         } catch (DataIntegrityViolationException e) {
             // A message the database refuses (bytes that are not UTF-8, say): find it, store the others.
-            for (Message message : messages) {
-                onMessage(agency, queue, message, channel);
-            }
+            oneByOne(messages, last, channel);
         } catch (DataAccessException | TransactionException e) {
             log.warn(
-                    "cannot store {} message(s) from {} ({}); requeueing them after a pause",
+                    "cannot store {} message(s) from the agency queues ({}); requeueing them after a pause",
                     messages.size(),
-                    queue,
                     e.toString());
             pause();
             channel.basicNack(last, true, true);
         } catch (RuntimeException e) {
-            for (Message message : messages) {
-                onMessage(agency, queue, message, channel);
+            oneByOne(messages, last, channel);
+        }
+    }
+
+    /**
+     * Handles a batch that failed one message at a time; once the database proves unreachable, requeues that message
+     * and the rest of the batch after one pause (acknowledging {@code last} with {@code multiple} covers exactly them),
+     * rather than pausing for each.
+     */
+    private void oneByOne(List<Message> messages, long last, Channel channel) throws IOException {
+        for (Message message : messages) {
+            if (!onMessage(message, channel)) {
+                pause();
+                channel.basicNack(last, true, true);
+                return;
             }
         }
     }
 
     /** A message of a batch that cannot be read as a change, set aside in the batch's transaction. */
-    private record Unreadable(Message message, String reason) {}
+    private record Unreadable(String queue, Message message, String reason) {}
 
-    private void onMessage(Agency agency, String queue, Message message, Channel channel) throws IOException {
+    /** Stores one message and acknowledges it; false, leaving it unacknowledged, when the database is unreachable. */
+    private boolean onMessage(Message message, Channel channel) throws IOException {
         long tag = message.getMessageProperties().getDeliveryTag();
-        String code = agency.code().value();
+        String queue = message.getMessageProperties().getConsumerQueue();
+        Agency agency = agencies.get(queue);
         try {
-            ChangeReader.Read read = readOrSetAside(code, queue, message);
-            if (read != null) {
-                if (writer.store(agency, read.change(), read.addressee(), message.getBody())) {
-                    dispatchers.wake(code);
-                    relay.wake();
-                }
+            ChangeReader.Read read = readOrSetAside(agency, queue, message);
+            if (read != null && writer.store(agency, read.change(), read.addressee(), message.getBody())) {
+                wake(Set.of(agency.code().value()));
             }
             channel.basicAck(tag, false);
+            return true;
         } catch (DataIntegrityViolationException e) {
             // The database refuses this message, not every message: requeueing it would loop for ever.
-            setAsideAfterFailure(queue, message, channel, tag, e);
+            return setAsideAfterFailure(queue, message, channel, tag, e);
         } catch (DataAccessException | TransactionException e) {
-            log.warn("cannot store a message from {} ({}); requeueing it after a pause", queue, e.toString());
-            pause();
-            channel.basicNack(tag, false, true);
+            log.warn(
+                    "cannot store a message from {} ({}); requeueing it and the rest of its batch after a pause",
+                    queue,
+                    e.toString());
+            return false;
         } catch (RuntimeException e) {
-            setAsideAfterFailure(queue, message, channel, tag, e);
+            return setAsideAfterFailure(queue, message, channel, tag, e);
         }
     }
 
-    /** A message that broke storing for another reason is kept as poison rather than lost or looped. */
-    private void setAsideAfterFailure(String queue, Message message, Channel channel, long tag, RuntimeException e)
+    /**
+     * The change a message carries for the agency of the queue it came from; throws {@link PoisonMessage} when there is
+     * none to deliver.
+     */
+    private ChangeReader.Read read(Agency agency, String queue, Message message) {
+        if (agency == null) {
+            throw new PoisonMessage("not from an agency queue: " + queue);
+        }
+        return reader.read(message, agency.code().value());
+    }
+
+    /** Wakes the dispatchers of the agencies that got new deliveries, and the relay that sends their reports. */
+    private void wake(Set<String> agencies) {
+        if (agencies.isEmpty()) {
+            return;
+        }
+        agencies.forEach(dispatchers::wake);
+        relay.wake();
+    }
+
+    /**
+     * A message that broke storing for another reason is kept as poison rather than lost or looped; false, leaving it
+     * unacknowledged, when even that cannot be stored.
+     */
+    private boolean setAsideAfterFailure(String queue, Message message, Channel channel, long tag, RuntimeException e)
             throws IOException {
         try {
             poison.keep(queue, "could not be stored: " + e, message.getBody());
             channel.basicAck(tag, false);
+            return true;
         } catch (RuntimeException storing) {
-            log.warn("cannot set aside a message from {} ({}); requeueing it after a pause", queue, storing.toString());
-            pause();
-            channel.basicNack(tag, false, true);
+            log.warn(
+                    "cannot set aside a message from {} ({}); requeueing it and the rest of its batch after a pause",
+                    queue,
+                    storing.toString());
+            return false;
         }
     }
 
     /** The change to store, or null when the message was set aside as poison. */
-    private ChangeReader.Read readOrSetAside(String code, String queue, Message message) {
+    private ChangeReader.Read readOrSetAside(Agency agency, String queue, Message message) {
         try {
-            return reader.read(message, code);
+            return read(agency, queue, message);
         } catch (PoisonMessage e) {
             poison.keep(queue, e.getMessage(), message.getBody());
             return null;
@@ -204,14 +261,14 @@ class InboxConsumers implements SmartLifecycle {
 
     @Override
     public void start() {
-        containers.forEach(SimpleMessageListenerContainer::start);
+        container.start();
         running = true;
     }
 
     @Override
     public void stop() {
         running = false;
-        containers.forEach(SimpleMessageListenerContainer::stop);
+        container.stop();
     }
 
     @Override

@@ -24,8 +24,9 @@ import tw.tongbao.core.envelope.ChangeFiled;
 import tw.tongbao.core.fixtures.Changes;
 
 /**
- * The changes' messages are committed on their own before an agency's delivery transaction, against real PostgreSQL:
- * another agency's inbox never waits for that transaction, and a failure between the two commits loses nothing.
+ * The changes' messages are committed on their own before the delivery transaction, against real PostgreSQL: another
+ * inbox (another instance's) storing the same changes never waits for that transaction, and a failure between the two
+ * commits loses nothing.
  */
 class InboxMessagesIntegrationTests {
 
@@ -43,7 +44,7 @@ class InboxMessagesIntegrationTests {
     }
 
     @Test
-    void anotherAgencysBatchIsStoredWhileOneAgencysDeliveryTransactionOfTheSameChangesIsOpen() throws Exception {
+    void anotherInboxsBatchIsStoredWhileOneInboxsDeliveryTransactionOfTheSameChangesIsOpen() throws Exception {
         List<ChangeFiled> changes = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             changes.add(Changes.filed(ChangeType.ADDRESS_CHANGE, "open-" + i, 1, Map.of(), AGENCY, OTHER));
