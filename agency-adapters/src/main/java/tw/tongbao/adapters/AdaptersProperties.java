@@ -25,8 +25,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param inboxBatchSize most messages of one agency queue stored in one transaction and acknowledged together (at most
  *     the prefetch)
  * @param inboxBatchWait how long the consumer waits to fill a batch before it stores what it has
- * @param statisticsInterval how often the planner statistics of the delivery tables are checked and, when many rows
- *     changed, refreshed ({@code ANALYZE}); zero turns it off
+ * @param statisticsInterval how often the planner statistics of the delivery tables are checked, each table's refreshed
+ *     ({@code ANALYZE}) when many of its rows changed; zero turns it off
  * @param agencyStateTtl how long a read agency state (paused, disabled) is used before it is read again: the bound on
  *     how late this instance sees a pause or disable applied by another instance (its own are seen at once); zero
  *     reads it every time
