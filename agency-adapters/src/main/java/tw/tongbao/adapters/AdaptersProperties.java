@@ -28,8 +28,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     transaction, all their deliveries in another) and acknowledged together (default 64; at most the prefetch, so
  *     that one busy queue alone can fill a batch)
  * @param inboxBatchWait how long the inbox waits to fill a batch before it stores what it has
- * @param statisticsInterval how often the planner statistics of the delivery tables are checked and, when many rows
- *     changed, refreshed ({@code ANALYZE}); zero turns it off
+ * @param statisticsInterval how often the planner statistics of the delivery tables are checked, each table's refreshed
+ *     ({@code ANALYZE}) when many of its rows changed; zero turns it off
  * @param agencyStateTtl how long a read agency state (paused, disabled) is used before it is read again: the bound on
  *     how late this instance sees a pause or disable applied by another instance (its own are seen at once); zero
  *     reads it every time

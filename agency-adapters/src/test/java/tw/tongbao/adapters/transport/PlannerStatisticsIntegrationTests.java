@@ -1,0 +1,111 @@
+package tw.tongbao.adapters.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tw.tongbao.adapters.AdaptersProperties;
+
+/**
+ * Against real PostgreSQL (here, as on the benchmark machine, without autovacuum): a round analyzes the delivery tables
+ * that changed enough, only those, and of them only the columns the adapters' statements filter, join or group on.
+ * Each test has a database of its own, since a table's count of changes since its last ANALYZE outlives a TRUNCATE.
+ */
+class PlannerStatisticsIntegrationTests {
+
+    private EngineDatabase db;
+    private PlannerStatistics statistics;
+
+    @BeforeEach
+    void migrate() {
+        db = EngineDatabase.create("statistics");
+        statistics = new PlannerStatistics(db.jdbc, AdaptersProperties.defaults());
+    }
+
+    @AfterEach
+    void drop() {
+        db.close();
+    }
+
+    @Test
+    void analyzesOnlyTheTableWhoseRowsChanged() {
+        long headAnalyzed = analyzeCount("adapter_head");
+        long deliveriesAnalyzed = analyzeCount("adapter_delivery");
+        // Settled deliveries change adapter_delivery alone: no head of line is opened or closed for them.
+        rows("NHIA", "DELIVERED", 3_000);
+
+        // The server publishes its per-table change counts a moment after the inserting transaction ends.
+        List<String> analyzed =
+                await().atMost(Duration.ofSeconds(10)).until(statistics::refreshIfStale, tables -> !tables.isEmpty());
+
+        assertThat(analyzed).containsExactly("adapter_delivery");
+        assertThat(analyzeCount("adapter_delivery")).isEqualTo(deliveriesAnalyzed + 1);
+        assertThat(analyzeCount("adapter_head")).isEqualTo(headAnalyzed);
+        // Analyzed whole (every column whose statistics are on), the table counts as fresh again.
+        assertThat(statistics.refreshIfStale()).isEmpty();
+    }
+
+    @Test
+    void collectsStatisticsOnlyOfTheColumnsStatementsFilterJoinOrGroupOn() {
+        rows("NHIA", "PENDING", 2_000);
+        rows("NHIA", "DELIVERED", 2_000);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            statistics.refreshIfStale();
+            assertThat(analyzeCount("adapter_delivery")).isPositive();
+            assertThat(analyzeCount("adapter_head")).isPositive();
+        });
+
+        assertThat(statisticsOf("adapter_delivery"))
+                .containsExactlyInAnyOrder(
+                        "agency",
+                        "status",
+                        "subject_ref",
+                        "sequence",
+                        "change_type",
+                        "next_attempt_at",
+                        "lease_until",
+                        "leased_by",
+                        "first_delivered_at");
+        assertThat(statisticsOf("adapter_head")).containsExactlyInAnyOrder("agency", "next_attempt_at", "sequence");
+        // The backlog's estimate reads the joint (agency, status) frequencies (V4), built from those two columns.
+        assertThat(db.jdbc
+                        .sql("SELECT most_common_vals IS NOT NULL FROM pg_stats_ext"
+                                + " WHERE statistics_name = 'adapter_delivery_agency_status'")
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+    }
+
+    private List<String> statisticsOf(String table) {
+        return db.jdbc
+                .sql("SELECT attname FROM pg_stats WHERE tablename = :table")
+                .param("table", table)
+                .query(String.class)
+                .list();
+    }
+
+    private long analyzeCount(String table) {
+        return db.jdbc
+                .sql("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = :table")
+                .param("table", table)
+                .query(Long.class)
+                .single();
+    }
+
+    private void rows(String agency, String status, int count) {
+        db.jdbc
+                .sql("INSERT INTO adapter_delivery (delivery_id, agency, subject_ref, sequence, change_type, receipt,"
+                        + " change_id, status, next_attempt_at, received_at, updated_at)"
+                        + " SELECT gen_random_uuid(), :agency, :status || '-' || s, 1, 'ADDRESS_CHANGE', 'R' || s,"
+                        + " gen_random_uuid(), :status, now(), now(), now() FROM generate_series(1, :count) s")
+                .param("agency", agency)
+                .param("status", status)
+                .param("count", count)
+                .update();
+    }
+}
