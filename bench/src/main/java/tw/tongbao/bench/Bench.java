@@ -274,11 +274,22 @@ public final class Bench {
     private static Map<String, String> environment() {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        // Figures move with the processor (the same VM kind has come with Intel Xeon and AMD EPYC cores): say which.
+        environment.put("CPU", cpuModel(read("/proc/cpuinfo")));
         environment.put(
                 "memory", read("/proc/meminfo").lines().findFirst().orElse("?").replaceAll("\\s+", " "));
         environment.put("load average at start", read("/proc/loadavg").trim());
         environment.put("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         return environment;
+    }
+
+    /** The processor's model name from {@code /proc/cpuinfo}, "?" when it has none. */
+    static String cpuModel(String cpuinfo) {
+        return cpuinfo.lines()
+                .filter(line -> line.startsWith("model name"))
+                .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                .findFirst()
+                .orElse("?");
     }
 
     private static String read(String file) {
