@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,7 +66,7 @@ class InboxWriterAcrossAgenciesIntegrationTests {
             writer.storeMessages(batch.values().stream().flatMap(List::stream).toList());
             assertThat(writer.storeDeliveries(batch)).isNotEmpty();
         }
-        Map<UUID, String> together = outcome();
+        Map<UUID, String> together = db.outcomes();
         db.empty();
         for (Agency agency : List.of(NHIA, NTA)) {
             for (InboxWriter.Received one : batch(changes, agency).get(agency)) {
@@ -75,7 +74,7 @@ class InboxWriterAcrossAgenciesIntegrationTests {
             }
         }
 
-        assertThat(together).isEqualTo(outcome()).hasSize(2 * 48);
+        assertThat(together).isEqualTo(db.outcomes()).hasSize(2 * 48);
         assertThat(together.values()).anyMatch(row -> row.startsWith("SUPERSEDED"));
     }
 
@@ -164,20 +163,5 @@ class InboxWriterAcrossAgenciesIntegrationTests {
             batch.put(agency, received);
         }
         return batch;
-    }
-
-    /** Every delivery's status, revision and reports. */
-    private static Map<UUID, String> outcome() {
-        Map<UUID, String> rows = new TreeMap<>();
-        db.jdbc
-                .sql("SELECT delivery_id, status, revision, (SELECT string_agg(body::jsonb->>'status' || '@'"
-                        + " || (body::jsonb->>'revision'), ',' ORDER BY id) FROM report_outbox r"
-                        + " WHERE r.delivery_id = d.delivery_id) AS reports FROM adapter_delivery d")
-                .query(rs -> {
-                    rows.put(
-                            rs.getObject("delivery_id", UUID.class),
-                            rs.getString("status") + "@" + rs.getLong("revision") + " " + rs.getString("reports"));
-                });
-        return rows;
     }
 }

@@ -10,7 +10,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -120,13 +119,13 @@ class InboxWriterIntegrationTests {
         for (int from = 0; from < all.size(); from += 16) {
             writer.storeAll(EngineDatabase.AGENCY, all.subList(from, Math.min(all.size(), from + 16)));
         }
-        Map<UUID, String> batched = outcome();
+        Map<UUID, String> batched = db.outcomes();
         db.empty();
         for (InboxWriter.Received one : all) {
             writer.store(EngineDatabase.AGENCY, one.change(), one.addressee(), one.message());
         }
 
-        assertThat(batched).isEqualTo(outcome()).isNotEmpty();
+        assertThat(batched).isEqualTo(db.outcomes()).isNotEmpty();
         assertThat(batched.values()).anyMatch(row -> row.startsWith("SUPERSEDED"));
     }
 
@@ -259,21 +258,6 @@ class InboxWriterIntegrationTests {
 
     private static InboxWriter.Received arrival(ChangeFiled change, String agency, byte[] json) {
         return new InboxWriter.Received(change, change.addresseeFor(agency).orElseThrow(), json);
-    }
-
-    /** Every delivery's status, revision and reports. */
-    private static Map<UUID, String> outcome() {
-        Map<UUID, String> rows = new TreeMap<>();
-        db.jdbc
-                .sql("SELECT delivery_id, status, revision, (SELECT string_agg(body::jsonb->>'status' || '@'"
-                        + " || (body::jsonb->>'revision'), ',' ORDER BY id) FROM report_outbox r"
-                        + " WHERE r.delivery_id = d.delivery_id) AS reports FROM adapter_delivery d")
-                .query(rs -> {
-                    rows.put(
-                            rs.getObject("delivery_id", UUID.class),
-                            rs.getString("status") + "@" + rs.getLong("revision") + " " + rs.getString("reports"));
-                });
-        return rows;
     }
 
     private static ChangeFiled change(String subject, long sequence, ChangeType type) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.flywaydb.core.Flyway;
@@ -128,6 +129,20 @@ public final class EngineDatabase implements AutoCloseable, BeforeEachCallback, 
                 Instant.now().minusSeconds(1));
         store.insertIfAbsent(received, UUID.randomUUID(), "{}".getBytes(StandardCharsets.UTF_8), Instant.now());
         return received;
+    }
+
+    /** Every delivery's status and revision, with the reports queued for it in order. */
+    public Map<UUID, String> outcomes() {
+        Map<UUID, String> rows = new TreeMap<>();
+        jdbc.sql("SELECT delivery_id, status, revision, (SELECT string_agg(body::jsonb->>'status' || '@'"
+                        + " || (body::jsonb->>'revision'), ',' ORDER BY id) FROM report_outbox r"
+                        + " WHERE r.delivery_id = d.delivery_id) AS reports FROM adapter_delivery d")
+                .query(rs -> {
+                    rows.put(
+                            rs.getObject("delivery_id", UUID.class),
+                            rs.getString("status") + "@" + rs.getLong("revision") + " " + rs.getString("reports"));
+                });
+        return rows;
     }
 
     /** One try's record, numbered after the tries the delivery has had. */
