@@ -28,14 +28,14 @@ class DeliveryBacklogIntegrationTests {
 
     @Test
     void countsOpenDeliveriesExactlyUpToTheLimitAndEstimatesThemAbove() {
-        rows("NHIA", "PENDING", 300);
-        rows("NHIA", "RETRYING", 20);
-        rows("NHIA", "DELIVERED", 500);
-        rows("NTA", "PENDING", DeliveryBacklog.EXACT_UP_TO);
-        rows("MVDIS", "PENDING", 5_000);
-        rows("MVDIS", "RETRYING", 1_000);
-        rows("MVDIS", "DELIVERED", 20_000);
-        rows("TPC", "PARKED", 40);
+        db.rows("NHIA", "PENDING", 300);
+        db.rows("NHIA", "RETRYING", 20);
+        db.rows("NHIA", "DELIVERED", 500);
+        db.rows("NTA", "PENDING", DeliveryBacklog.EXACT_UP_TO);
+        db.rows("MVDIS", "PENDING", 5_000);
+        db.rows("MVDIS", "RETRYING", 1_000);
+        db.rows("MVDIS", "DELIVERED", 20_000);
+        db.rows("TPC", "PARKED", 40);
         db.jdbc.sql("ANALYZE adapter_delivery").update();
 
         Map<String, Long> backlog = new DeliveryBacklog(db.jdbc).of(List.of("NHIA", "NTA", "MVDIS", "TPC"));
@@ -50,8 +50,8 @@ class DeliveryBacklogIntegrationTests {
     @Test
     void readsNoMoreOpenRowsThanTheExactLimitHoweverManySettledRowsComeFirst() {
         // As in a running system, the open deliveries are the newest rows: every settled one comes before them.
-        rows("MOI", "DELIVERED", 30_000);
-        rows("MOI", "PENDING", 3_000);
+        db.rows("MOI", "DELIVERED", 30_000);
+        db.rows("MOI", "PENDING", 3_000);
         db.jdbc.sql("ANALYZE adapter_delivery").update();
         long[] rowsRead = {0};
 
@@ -75,17 +75,5 @@ class DeliveryBacklogIntegrationTests {
                         + " WHERE relname = 'adapter_delivery'")
                 .query(Long.class)
                 .single();
-    }
-
-    private static void rows(String agency, String status, int count) {
-        db.jdbc
-                .sql("INSERT INTO adapter_delivery (delivery_id, agency, subject_ref, sequence, change_type, receipt,"
-                        + " change_id, status, next_attempt_at, received_at, updated_at)"
-                        + " SELECT gen_random_uuid(), :agency, :status || '-' || s, 1, 'ADDRESS_CHANGE', 'R' || s,"
-                        + " gen_random_uuid(), :status, now(), now(), now() FROM generate_series(1, :count) s")
-                .param("agency", agency)
-                .param("status", status)
-                .param("count", count)
-                .update();
     }
 }

@@ -145,6 +145,18 @@ public final class EngineDatabase implements AutoCloseable, BeforeEachCallback, 
         return rows;
     }
 
+    /** Inserts {@code count} deliveries of {@code agency} in {@code status}, each of a subject of its own, due now. */
+    public void rows(String agency, String status, int count) {
+        jdbc.sql("INSERT INTO adapter_delivery (delivery_id, agency, subject_ref, sequence, change_type, receipt,"
+                        + " change_id, status, next_attempt_at, received_at, updated_at)"
+                        + " SELECT gen_random_uuid(), :agency, :status || '-' || s, 1, 'ADDRESS_CHANGE', 'R' || s,"
+                        + " gen_random_uuid(), :status, now(), now(), now() FROM generate_series(1, :count) s")
+                .param("agency", agency)
+                .param("status", status)
+                .param("count", count)
+                .update();
+    }
+
     /** One try's record, numbered after the tries the delivery has had. */
     public static AttemptRecord attempt(AdapterDelivery delivery) {
         return new AttemptRecord(delivery.attempts() + 1, Instant.now(), 5, 503, null, null);

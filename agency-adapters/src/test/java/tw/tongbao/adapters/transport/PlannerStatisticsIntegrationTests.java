@@ -36,7 +36,7 @@ class PlannerStatisticsIntegrationTests {
         long headAnalyzed = analyzeCount("adapter_head");
         long deliveriesAnalyzed = analyzeCount("adapter_delivery");
         // Settled deliveries change adapter_delivery alone: no head of line is opened or closed for them.
-        rows("NHIA", "DELIVERED", 3_000);
+        db.rows("NHIA", "DELIVERED", 3_000);
 
         // The server publishes its per-table change counts a moment after the inserting transaction ends.
         List<String> analyzed =
@@ -51,8 +51,8 @@ class PlannerStatisticsIntegrationTests {
 
     @Test
     void collectsStatisticsOnlyOfTheColumnsStatementsFilterJoinOrGroupOn() {
-        rows("NHIA", "PENDING", 2_000);
-        rows("NHIA", "DELIVERED", 2_000);
+        db.rows("NHIA", "PENDING", 2_000);
+        db.rows("NHIA", "DELIVERED", 2_000);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             statistics.refreshIfStale();
@@ -95,17 +95,5 @@ class PlannerStatisticsIntegrationTests {
                 .param("table", table)
                 .query(Long.class)
                 .single();
-    }
-
-    private void rows(String agency, String status, int count) {
-        db.jdbc
-                .sql("INSERT INTO adapter_delivery (delivery_id, agency, subject_ref, sequence, change_type, receipt,"
-                        + " change_id, status, next_attempt_at, received_at, updated_at)"
-                        + " SELECT gen_random_uuid(), :agency, :status || '-' || s, 1, 'ADDRESS_CHANGE', 'R' || s,"
-                        + " gen_random_uuid(), :status, now(), now(), now() FROM generate_series(1, :count) s")
-                .param("agency", agency)
-                .param("status", status)
-                .param("count", count)
-                .update();
     }
 }
