@@ -55,6 +55,14 @@ final class AgencyDispatcher {
     private final int claimChunk;
     /** Whether a claim after the linger is scheduled; touched on the dispatch thread only. */
     private boolean lingering;
+    /**
+     * Whether the last claim may have left due deliveries behind for want of call slots (or did not run for that
+     * reason), so that a finished try's freed slot is worth a claim. False once a claim found fewer due deliveries than
+     * it had slots for: then only new work makes a claim worth it, and new work wakes the dispatcher itself (the inbox,
+     * a settlement that may let a subject's next delivery go, a retry's time coming, the poll). Touched on the dispatch
+     * thread only.
+     */
+    private boolean slotLimited = true;
 
     private volatile boolean claimsFailing;
 
@@ -131,6 +139,8 @@ final class AgencyDispatcher {
     }
 
     private void claimDue(boolean lingered) {
+        // Until a claim shows otherwise (below), a freed slot may let something due go.
+        slotLimited = true;
         try {
             if (!context.instance().mayClaim()) {
                 return;
@@ -160,6 +170,7 @@ final class AgencyDispatcher {
                 claimsFailing = false;
                 log.info("dispatcher for {} claims deliveries again", code);
             }
+            slotLimited = claims.size() == slots;
             claims.forEach(this::dispatch);
             if (claims.size() == slots) {
                 wake();
@@ -214,6 +225,7 @@ final class AgencyDispatcher {
         Optional<AgencyGuard.Permit> permit = guard.tryEnter();
         if (permit.isEmpty()) {
             context.store().release(delivery.deliveryId());
+            slotLimited = true;
             return;
         }
         OutboundDelivery outbound;
@@ -229,6 +241,7 @@ final class AgencyDispatcher {
         if (waitNanos < 0) {
             permit.get().abandon();
             context.store().release(delivery.deliveryId());
+            slotLimited = true;
             return;
         }
         scheduler.schedule(() -> call(delivery, outbound, permit.get()), waitNanos, TimeUnit.NANOSECONDS);
@@ -258,6 +271,7 @@ final class AgencyDispatcher {
         } catch (RejectedExecutionException e) {
             permit.abandon();
             context.store().release(delivery.deliveryId());
+            slotLimited = true;
             return;
         }
         long limit = attemptLimit(agency).toMillis();
@@ -294,7 +308,11 @@ final class AgencyDispatcher {
             permit.succeeded(result.durationMillis());
         }
         settlements.add(new DeliverySettlement.Finished(delivery, result));
-        wake();
+        // At low load most tries finish with nothing left to claim: a claim per finished try found nothing about half
+        // the time (pg_stat_statements at 100 changes/s: 6,900 of 14,100 claims empty).
+        if (slotLimited) {
+            wake();
+        }
     }
 
     /** On the settling thread: one try is settled ({@code after} is null when its row had moved on). */

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,6 +43,7 @@ class ClaimCoalescingIntegrationTests {
     static final EngineDatabase db = EngineDatabase.emptiedBeforeEach("coalesce");
 
     private final List<Integer> claimSizes = new CopyOnWriteArrayList<>();
+    private final AtomicInteger claimStatements = new AtomicInteger();
     private final ConcurrentLinkedQueue<CompletableFuture<AttemptResult>> calls = new ConcurrentLinkedQueue<>();
     private AdapterInstance instance;
     private AgencyDispatcher dispatcher;
@@ -101,14 +103,58 @@ class ClaimCoalescingIntegrationTests {
         assertThat(claimSizes).containsExactly(8, 1);
     }
 
+    @Test
+    void aFinishedTryClaimsNothingWhenTheLastClaimFoundEverythingDue() {
+        // Fewer deliveries than slots: the first claim takes them all, so nothing is left for a freed slot.
+        arrive(3);
+        start(Duration.ZERO, Duration.ofMinutes(10));
+        dispatcher.wake();
+        await().until(() -> calls.size() == 3);
+        // The start's first poll and the wake-up: one claim found all three, the other nothing.
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> claimStatements.get() == 2);
+
+        for (int i = 1; i <= 3; i++) {
+            finish(1);
+            int delivered = i;
+            await().until(() -> delivered() == delivered);
+            await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+        }
+
+        // Each settlement wakes the dispatcher once (a subject's next delivery may be due now); the finished tries
+        // themselves add no claim. Before, each added one more that found nothing: 8 statements instead of 5.
+        assertThat(claimStatements.get()).isEqualTo(5);
+        assertThat(claimSizes).containsExactly(3);
+    }
+
+    @Test
+    void aFinishedTryStillClaimsWhatItsSlotLetsGo() {
+        // More due than slots: a freed slot is claimed without waiting for the poll (ten minutes here).
+        arrive(10);
+        start(Duration.ZERO, Duration.ofMinutes(10));
+        dispatcher.wake();
+        await().until(() -> calls.size() == 8);
+
+        finish(2);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 8 && delivered() == 2);
+        assertThat(claimSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(10);
+    }
+
     private void start(Duration linger) {
-        AdaptersProperties properties = AdaptersProperties.defaults().withClaimLinger(linger);
+        start(linger, AdaptersProperties.defaults().pollInterval());
+    }
+
+    private void start(Duration linger, Duration poll) {
+        // Defaults (nulls and zeros) but for the poll and the linger.
+        AdaptersProperties properties = new AdaptersProperties(
+                null, poll, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null, null, null, 0, linger, 0, 0);
         instance = new AdapterInstance(db.jdbc, properties);
         instance.start();
         DeliveryStore store = new DeliveryStore(db.template, properties) {
             @Override
             public List<Claim> claim(String agency, int limit, Instant now, Instant leaseUntil, UUID holder) {
                 List<Claim> claims = super.claim(agency, limit, now, leaseUntil, holder);
+                claimStatements.incrementAndGet();
                 if (!claims.isEmpty()) {
                     claimSizes.add(claims.size());
                 }
