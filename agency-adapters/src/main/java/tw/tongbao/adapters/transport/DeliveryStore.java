@@ -266,6 +266,7 @@ public class DeliveryStore {
             if (rs.getObject("delivery_id") != null) {
                 claims.add(new Claim(
                         map(rs, 0),
+                        rs.getObject("change_id", UUID.class),
                         // The text's bytes as the server sent them (UTF-8): parsed as bytes, never decoded to a String.
                         rs.getBytes("message"),
                         rs.getBoolean("taken_over") ? rs.getObject("previous_holder", UUID.class) : null));
@@ -431,10 +432,11 @@ public class DeliveryStore {
     /**
      * A claimed delivery with the message it came in.
      *
+     * @param changeId the change whose message it is
      * @param message the message's JSON in UTF-8
      * @param takenOverFrom the instance whose lease was taken over because it stopped heartbeating, or null
      */
-    public record Claim(AdapterDelivery delivery, byte[] message, UUID takenOverFrom) {
+    public record Claim(AdapterDelivery delivery, UUID changeId, byte[] message, UUID takenOverFrom) {
 
         /** The message as text. */
         public String messageJson() {
