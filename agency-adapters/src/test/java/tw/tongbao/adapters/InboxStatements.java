@@ -50,7 +50,7 @@ final class InboxStatements implements AutoCloseable {
         return count("SELECT count(DISTINCT txid) FROM test_insert_log WHERE tbl = 'adapter_message'");
     }
 
-    /** INSERT statements on {@code adapter_delivery} (one per row of a JDBC batch). */
+    /** INSERT statements on {@code adapter_delivery}. */
     long deliveryInserts() {
         return count("SELECT count(*) FROM test_insert_log WHERE tbl = 'adapter_delivery'");
     }

@@ -116,11 +116,13 @@ class InboxConsumers implements SmartLifecycle {
             Map<Agency, List<InboxWriter.Received>> received = new LinkedHashMap<>();
             List<InboxWriter.Received> all = new ArrayList<>(messages.size());
             List<Unreadable> unreadable = new ArrayList<>();
+            // A change comes once per agency queue it is addressed to, often in the same batch: parsed once.
+            ChangeReader.Batch batch = reader.batch();
             for (Message message : messages) {
                 String queue = message.getMessageProperties().getConsumerQueue();
                 Agency agency = agencies.get(queue);
                 try {
-                    ChangeReader.Read read = read(agency, queue, message);
+                    ChangeReader.Read read = read(agency, queue, message, batch);
                     InboxWriter.Received one =
                             new InboxWriter.Received(read.change(), read.addressee(), message.getBody());
                     received.computeIfAbsent(agency, a -> new ArrayList<>()).add(one);
@@ -206,11 +208,11 @@ class InboxConsumers implements SmartLifecycle {
      * The change a message carries for the agency of the queue it came from; throws {@link PoisonMessage} when there is
      * none to deliver.
      */
-    private ChangeReader.Read read(Agency agency, String queue, Message message) {
+    private ChangeReader.Read read(Agency agency, String queue, Message message, ChangeReader.Batch batch) {
         if (agency == null) {
             throw new PoisonMessage("not from an agency queue: " + queue);
         }
-        return reader.read(message, agency.code().value());
+        return batch.read(message, agency.code().value());
     }
 
     /** Wakes the dispatchers of the agencies that got new deliveries, and the relay that sends their reports. */
@@ -244,7 +246,7 @@ class InboxConsumers implements SmartLifecycle {
     /** The change to store, or null when the message was set aside as poison. */
     private ChangeReader.Read readOrSetAside(Agency agency, String queue, Message message) {
         try {
-            return read(agency, queue, message);
+            return read(agency, queue, message, reader.batch());
         } catch (PoisonMessage e) {
             poison.keep(queue, e.getMessage(), message.getBody());
             return null;

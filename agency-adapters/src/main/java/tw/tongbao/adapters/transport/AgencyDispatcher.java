@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.adapters.resilience.AgencyGuard;
 import tw.tongbao.core.agency.Agency;
@@ -50,7 +49,6 @@ final class AgencyDispatcher {
     private final ThreadPoolExecutor calls;
     private final SettlementQueue settlements;
     private final AtomicBoolean wakePending = new AtomicBoolean();
-    private final ObjectReader changes;
     /** Free call slots worth a claim of their own; fewer wait up to the claim linger for more. */
     private final int claimChunk;
     /** Whether a claim after the linger is scheduled; touched on the dispatch thread only. */
@@ -73,7 +71,6 @@ final class AgencyDispatcher {
         this.guard = guard;
         this.context = context;
         this.scheduler = new ScheduledThreadPoolExecutor(1, named("dispatch-" + code));
-        this.changes = context.json().readerFor(ChangeFiled.class);
         this.claimChunk =
                 Math.max(1, Math.min(context.properties().claimBatchSize(), AgencyGuard.inFlightLimit(agency)) / 2);
         int threads = callThreads(agency);
@@ -230,7 +227,7 @@ final class AgencyDispatcher {
         }
         OutboundDelivery outbound;
         try {
-            outbound = outbound(claim.message());
+            outbound = outbound(claim);
         } catch (RuntimeException e) {
             permit.get().abandon();
             context.settlement().park(delivery, "stored message cannot be sent: " + e.getMessage());
@@ -247,15 +244,16 @@ final class AgencyDispatcher {
         scheduler.schedule(() -> call(delivery, outbound, permit.get()), waitNanos, TimeUnit.NANOSECONDS);
     }
 
-    private OutboundDelivery outbound(byte[] message) {
+    private OutboundDelivery outbound(DeliveryStore.Claim claim) {
+        byte[] message = claim.message();
         if (message == null) {
             // Cannot happen while the inbox commits a change's message before any of its deliveries and nothing deletes
             // messages; should it, the delivery is parked with this reason rather than sent without its data.
             throw new IllegalStateException("its change's message is missing from adapter_message");
         }
-        // Bytes, not a String: Jackson reads UTF-8 directly, where a String holding Chinese text is parsed char by
-        // char.
-        ChangeFiled change = changes.readValue(message);
+        // Parsed once for all the agencies it is addressed to (their claims come close together); the entitled data
+        // below is this agency's own.
+        ChangeFiled change = context.changes().of(claim.changeId(), message);
         Addressee addressee = change.addresseeFor(code)
                 .orElseThrow(() -> new IllegalStateException("the change is not addressed to " + code));
         return new OutboundDelivery(change, addressee, EntitlementPolicy.dataFor(change, addressee, agency));
@@ -359,7 +357,7 @@ final class AgencyDispatcher {
         };
     }
 
-    /** What every dispatcher shares: storage, policies, switches and settings. */
+    /** What every dispatcher shares: storage, policies, switches, settings, and the changes recently parsed. */
     record DispatchContext(
             DeliveryStore store,
             DeliverySettlement settlement,
@@ -369,5 +367,31 @@ final class AgencyDispatcher {
             JsonMapper json,
             Clock clock,
             tw.tongbao.adapters.instance.AdapterInstance instance,
-            List<AttemptObserver> observers) {}
+            List<AttemptObserver> observers,
+            ParsedChanges changes) {
+
+        /** A context whose dispatchers share a cache of parsed changes of its own. */
+        DispatchContext(
+                DeliveryStore store,
+                DeliverySettlement settlement,
+                tw.tongbao.adapters.resilience.AgencyControl control,
+                tw.tongbao.adapters.report.ReportRelay relay,
+                tw.tongbao.adapters.AdaptersProperties properties,
+                JsonMapper json,
+                Clock clock,
+                tw.tongbao.adapters.instance.AdapterInstance instance,
+                List<AttemptObserver> observers) {
+            this(
+                    store,
+                    settlement,
+                    control,
+                    relay,
+                    properties,
+                    json,
+                    clock,
+                    instance,
+                    observers,
+                    new ParsedChanges(json, ParsedChanges.CAPACITY));
+        }
+    }
 }

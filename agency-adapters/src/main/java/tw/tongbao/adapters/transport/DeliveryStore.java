@@ -7,8 +7,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -48,8 +50,20 @@ public class DeliveryStore {
     /** The order in which statements that lock several delivery rows lock them (the same as {@link #LOCK_ORDER}). */
     static final String ROW_ORDER = " ORDER BY agency, subject_ref, sequence, delivery_id";
 
+    /**
+     * Inserts the arrays' rows in their order (ORDER BY the ordinality: the SELECT's order is the order the rows are
+     * inserted in, and their row triggers queued and fired in); returns the ids of the rows inserted.
+     */
     private static final String INSERT = "INSERT INTO adapter_delivery (" + COLUMNS + ", change_id, received_at,"
-            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING";
+            + " updated_at) SELECT u.delivery_id, u.agency, u.subject_ref, u.sequence, u.change_type, u.receipt,"
+            + " u.status, u.attempts, u.revision, u.reason, u.next_attempt_at, u.attempts_before_retry, u.change_id,"
+            + " :now, :now FROM unnest(CAST(:ids AS uuid[]), CAST(:agencies AS text[]), CAST(:refs AS text[]),"
+            + " CAST(:sequences AS bigint[]), CAST(:types AS text[]), CAST(:receipts AS text[]),"
+            + " CAST(:statuses AS text[]), CAST(:attempts AS integer[]), CAST(:revisions AS bigint[]),"
+            + " CAST(:reasons AS text[]), CAST(:nextAttempts AS timestamptz[]), CAST(:attemptsBeforeRetry AS integer[]),"
+            + " CAST(:changeIds AS uuid[])) WITH ORDINALITY AS u(delivery_id, agency, subject_ref, sequence,"
+            + " change_type, receipt, status, attempts, revision, reason, next_attempt_at, attempts_before_retry,"
+            + " change_id, n) ORDER BY u.n ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id";
 
     /** Writes state changes with one UPDATE per row, in the arrays' order (V7 says why not one UPDATE for all). */
     private static final String SETTLE = "SELECT * FROM adapter_delivery_settle(CAST(:ids AS uuid[]),"
@@ -59,13 +73,10 @@ public class DeliveryStore {
 
     private final JdbcClient jdbc;
 
-    private final JdbcTemplate batches;
-
     private final double staleSeconds;
 
     public DeliveryStore(JdbcTemplate jdbc, tw.tongbao.adapters.AdaptersProperties properties) {
         this.jdbc = JdbcClient.create(jdbc);
-        this.batches = jdbc;
         this.staleSeconds = properties.instanceStaleAfter().toMillis() / 1000.0;
     }
 
@@ -121,38 +132,53 @@ public class DeliveryStore {
     }
 
     /**
-     * Stores newly received deliveries in one round trip, in lock order; element i says whether arrival i was stored
-     * (false: it was here already, a redelivery). Their messages must have been stored by {@link #storeMessages}
-     * first: the claim reads a delivery's message by join, and nothing here checks that it is there.
+     * Stores newly received deliveries in one statement, in lock order; element i says whether arrival i was stored
+     * (false: it was here already, a redelivery, or an earlier arrival of the list had its id). Their messages must
+     * have been stored by {@link #storeMessages} first: the claim reads a delivery's message by join, and nothing here
+     * checks that it is there.
+     *
+     * <p>One INSERT for all rows instead of a JDBC batch of one per row: PostgreSQL parses, binds and answers one
+     * statement instead of one per arrival (a batch's rows were each a statement execution). The rows are still
+     * inserted, and their head-of-line triggers (V3) take the subjects' locks, in {@link #LOCK_ORDER}; those triggers
+     * now run once all rows are in, so while an insert waits for another transaction's row of the same id, this
+     * statement holds no head-of-line lock yet.
      */
     public boolean[] insertAllIfAbsent(List<Arrival> arrivals, Instant now) {
         if (arrivals.isEmpty()) {
             return new boolean[0];
         }
-        Timestamp at = Timestamp.from(now);
         List<Integer> order = lockOrder(arrivals.stream().map(Arrival::delivery).toList());
-        List<Object[]> rows = new ArrayList<>(order.size());
+        List<AdapterDelivery> rows =
+                order.stream().map(i -> arrivals.get(i).delivery()).toList();
+        Set<UUID> inserted = new HashSet<>(jdbc.sql(INSERT)
+                .param("ids", rows.stream().map(AdapterDelivery::deliveryId).toArray(UUID[]::new))
+                .param("agencies", rows.stream().map(AdapterDelivery::agency).toArray(String[]::new))
+                .param("refs", rows.stream().map(AdapterDelivery::subjectRef).toArray(String[]::new))
+                .param("sequences", rows.stream().map(AdapterDelivery::sequence).toArray(Long[]::new))
+                .param("types", rows.stream().map(d -> d.changeType().name()).toArray(String[]::new))
+                .param("receipts", rows.stream().map(AdapterDelivery::receipt).toArray(String[]::new))
+                .param("statuses", rows.stream().map(d -> d.status().name()).toArray(String[]::new))
+                .param("attempts", rows.stream().map(AdapterDelivery::attempts).toArray(Integer[]::new))
+                .param("revisions", rows.stream().map(AdapterDelivery::revision).toArray(Long[]::new))
+                .param("reasons", rows.stream().map(AdapterDelivery::reason).toArray(String[]::new))
+                .param(
+                        "nextAttempts",
+                        rows.stream().map(d -> d.nextAttemptAt().toString()).toArray(String[]::new))
+                .param(
+                        "attemptsBeforeRetry",
+                        rows.stream().map(AdapterDelivery::attemptsBeforeRetry).toArray(Integer[]::new))
+                .param(
+                        "changeIds",
+                        order.stream().map(i -> arrivals.get(i).changeId()).toArray(UUID[]::new))
+                .param("now", Timestamp.from(now))
+                .query(UUID.class)
+                .list());
+        boolean[] stored = new boolean[arrivals.size()];
         for (int i : order) {
-            AdapterDelivery delivery = arrivals.get(i).delivery();
-            rows.add(new Object[] {
-                delivery.deliveryId(),
-                delivery.agency(),
-                delivery.subjectRef(),
-                delivery.sequence(),
-                delivery.changeType().name(),
-                delivery.receipt(),
-                delivery.status().name(),
-                delivery.attempts(),
-                delivery.revision(),
-                delivery.reason(),
-                Timestamp.from(delivery.nextAttemptAt()),
-                delivery.attemptsBeforeRetry(),
-                arrivals.get(i).changeId(),
-                at,
-                at
-            });
+            // A row inserted counts for the first arrival of its id in lock order, the one a row-by-row insert stored.
+            stored[i] = inserted.remove(arrivals.get(i).delivery().deliveryId());
         }
-        return inOriginalOrder(order, batches.batchUpdate(INSERT, rows));
+        return stored;
     }
 
     /**
@@ -266,6 +292,7 @@ public class DeliveryStore {
             if (rs.getObject("delivery_id") != null) {
                 claims.add(new Claim(
                         map(rs, 0),
+                        rs.getObject("change_id", UUID.class),
                         // The text's bytes as the server sent them (UTF-8): parsed as bytes, never decoded to a String.
                         rs.getBytes("message"),
                         rs.getBoolean("taken_over") ? rs.getObject("previous_holder", UUID.class) : null));
@@ -367,14 +394,6 @@ public class DeliveryStore {
         return order;
     }
 
-    private static boolean[] inOriginalOrder(List<Integer> order, int[] counts) {
-        boolean[] done = new boolean[order.size()];
-        for (int k = 0; k < counts.length; k++) {
-            done[order.get(k)] = counts[k] == 1;
-        }
-        return done;
-    }
-
     /**
      * Up to {@code limit} open deliveries of one agency from {@code from} on (from the first when null) in subject and
      * sequence order, locked in {@link #ROW_ORDER}: a chunk of a sweep over all of them, one transaction per chunk, so
@@ -431,10 +450,11 @@ public class DeliveryStore {
     /**
      * A claimed delivery with the message it came in.
      *
+     * @param changeId the change whose message it is
      * @param message the message's JSON in UTF-8
      * @param takenOverFrom the instance whose lease was taken over because it stopped heartbeating, or null
      */
-    public record Claim(AdapterDelivery delivery, byte[] message, UUID takenOverFrom) {
+    public record Claim(AdapterDelivery delivery, UUID changeId, byte[] message, UUID takenOverFrom) {
 
         /** The message as text. */
         public String messageJson() {

@@ -42,14 +42,15 @@ public class Dispatchers implements SmartLifecycle {
             AdapterInstance instance,
             List<AttemptObserver> observers) {
         Map<Protocol, AgencyTransport> byProtocol = byProtocol(transports);
-        AgencyDispatcher.DispatchContext context = new AgencyDispatcher.DispatchContext(
-                store, settlement, control, relay, properties, json, clock, instance, List.copyOf(observers));
         // Every agency is checked before any dispatcher (with its threads) is made.
         for (Agency agency : registry.all()) {
             if (!byProtocol.containsKey(agency.protocol())) {
                 throw new MissingTransport(agency, byProtocol.keySet());
             }
         }
+        // One context for every agency: their dispatchers share its parsed changes.
+        AgencyDispatcher.DispatchContext context = new AgencyDispatcher.DispatchContext(
+                store, settlement, control, relay, properties, json, clock, instance, List.copyOf(observers));
         for (Agency agency : registry.all()) {
             String code = agency.code().value();
             byCode.put(code, new AgencyDispatcher(agency, byProtocol.get(agency.protocol()), guards.of(code), context));

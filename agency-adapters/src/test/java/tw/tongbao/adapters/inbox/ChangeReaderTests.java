@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
@@ -14,6 +16,8 @@ import tw.tongbao.core.envelope.ChangeFiled;
 import tw.tongbao.core.fixtures.Changes;
 
 class ChangeReaderTests {
+
+    private static final String[] FIVE = {"NTA", "TPC", "NHIA", "CEDAR", "MOI"};
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final ChangeReader reader = new ChangeReader(json);
@@ -104,6 +108,88 @@ class ChangeReaderTests {
         assertThatThrownBy(() -> reader.read(message("null"), "NTA"))
                 .isInstanceOf(PoisonMessage.class)
                 .hasMessageContaining("unparseable");
+    }
+
+    @Test
+    void aChangeOnFiveAgencyQueuesInOneBatchIsParsedOnce() {
+        AtomicInteger parses = new AtomicInteger();
+        ChangeReader.Batch batch = counting(parses).batch();
+        ChangeFiled change = Changes.addressChange(FIVE);
+        byte[] body = json.writeValueAsBytes(change);
+
+        for (String agency : FIVE) {
+            ChangeReader.Read read = batch.read(copy(change, body), agency);
+            assertThat(read.addressee()).isEqualTo(change.addresseeFor(agency).orElseThrow());
+        }
+
+        assertThat(parses).hasValue(1);
+    }
+
+    @Test
+    void aDamagedCopyIsParsedOnItsOwnAndSetAsideAloneWhicheverComesFirst() {
+        ChangeFiled change = Changes.addressChange(FIVE);
+        byte[] good = json.writeValueAsBytes(change);
+        byte[] damaged = Arrays.copyOf(good, good.length - 1);
+        AtomicInteger parses = new AtomicInteger();
+        ChangeReader.Batch batch = counting(parses).batch();
+
+        assertThatThrownBy(() -> batch.read(copy(change, damaged), "NTA")).isInstanceOf(PoisonMessage.class);
+        assertThat(batch.read(copy(change, good), "TPC").change().receipt()).isEqualTo(change.receipt());
+        assertThat(batch.read(copy(change, good), "NHIA").change().receipt()).isEqualTo(change.receipt());
+        assertThatThrownBy(() -> batch.read(copy(change, damaged), "CEDAR")).isInstanceOf(PoisonMessage.class);
+        assertThat(batch.read(copy(change, good), "MOI").change().receipt()).isEqualTo(change.receipt());
+
+        // The damaged copy first, then the good one: each parsed once, neither taken for the other.
+        assertThat(parses).hasValue(4);
+    }
+
+    @Test
+    void anIdenticalPoisonCopyIsSetAsideOnEveryQueueForTheSameReason() {
+        ChangeFiled change = Changes.addressChange("NTA");
+        byte[] body = json.writeValueAsBytes(change);
+        AtomicInteger parses = new AtomicInteger();
+        ChangeReader.Batch batch = counting(parses).batch();
+
+        // Addressed to NTA only: on TPC's queue it is poison, on NTA's it is not, parsed once for both.
+        assertThatThrownBy(() -> batch.read(copy(change, body), "TPC"))
+                .isInstanceOf(PoisonMessage.class)
+                .hasMessage("no addressee entry for agency TPC");
+        assertThat(batch.read(copy(change, body), "NTA").change().receipt()).isEqualTo(change.receipt());
+        assertThat(parses).hasValue(1);
+    }
+
+    @Test
+    void copiesInAnotherEncodingOrWithoutAMessageIdAreParsedOnTheirOwn() {
+        ChangeFiled change = Changes.addressChange(FIVE);
+        byte[] body = json.writeValueAsBytes(change);
+        AtomicInteger parses = new AtomicInteger();
+        ChangeReader.Batch batch = counting(parses).batch();
+        Message latin1 = copy(change, body);
+        latin1.getMessageProperties().setContentEncoding(StandardCharsets.ISO_8859_1.name());
+
+        batch.read(copy(change, body), "NTA");
+        batch.read(latin1, "TPC");
+        batch.read(message(new String(body, StandardCharsets.UTF_8)), "NHIA");
+        batch.read(message(new String(body, StandardCharsets.UTF_8)), "MOI");
+
+        assertThat(parses).hasValue(4);
+    }
+
+    private ChangeReader counting(AtomicInteger parses) {
+        ChangeReader.Parser parser = ChangeReader.parser(json);
+        return new ChangeReader((body, charset) -> {
+            parses.incrementAndGet();
+            return parser.parse(body, charset);
+        });
+    }
+
+    /** One agency queue's copy of a change as the gateway publishes it: message id = change id, UTF-8 JSON. */
+    private static Message copy(ChangeFiled change, byte[] body) {
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        properties.setContentEncoding(StandardCharsets.UTF_8.name());
+        properties.setMessageId(change.changeId().toString());
+        return new Message(body, properties);
     }
 
     private static Message message(String body) {

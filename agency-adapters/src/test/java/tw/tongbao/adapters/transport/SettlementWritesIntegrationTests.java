@@ -2,11 +2,6 @@ package tw.tongbao.adapters.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,12 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
 import tw.tongbao.adapters.AdaptersProperties;
 import tw.tongbao.core.answer.AgencyAnswer;
 import tw.tongbao.core.change.ChangeType;
@@ -45,7 +37,8 @@ class SettlementWritesIntegrationTests {
         }
         AtomicInteger statements = new AtomicInteger();
         DeliveryStore counted = new DeliveryStore(
-                new JdbcTemplate(counting(db.template.getDataSource(), statements)), AdaptersProperties.defaults());
+                new JdbcTemplate(StatementCounter.counting(db.template.getDataSource(), statements)),
+                AdaptersProperties.defaults());
 
         boolean[] written = counted.updateAll(changes, Instant.now());
 
@@ -241,41 +234,5 @@ class SettlementWritesIntegrationTests {
                         firstDelivered == null ? null : Timestamp.from(firstDelivered),
                         java.sql.Types.TIMESTAMP)
                 .update();
-    }
-
-    /** The data source, counting every statement its connections send: each one of a batch, each one run alone. */
-    private static DataSource counting(DataSource target, AtomicInteger statements) {
-        return new DelegatingDataSource(target) {
-            @Override
-            public Connection getConnection() throws SQLException {
-                Connection connection = super.getConnection();
-                return proxy(Connection.class, connection, (name, result) -> {
-                    if (result instanceof PreparedStatement statement) {
-                        return proxy(PreparedStatement.class, statement, (call, returned) -> {
-                            if (call.equals("addBatch")
-                                    || call.equals("execute")
-                                    || call.equals("executeQuery")
-                                    || call.equals("executeUpdate")
-                                    || call.equals("executeLargeUpdate")) {
-                                statements.incrementAndGet();
-                            }
-                            return returned;
-                        });
-                    }
-                    return result;
-                });
-            }
-        };
-    }
-
-    /** {@code target} as a {@code type} that hands each call's name and result to {@code after}, which may replace it. */
-    private static <T> T proxy(Class<T> type, T target, BiFunction<String, Object, Object> after) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-            try {
-                return after.apply(method.getName(), method.invoke(target, args));
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        }));
     }
 }

@@ -1,0 +1,56 @@
+package tw.tongbao.adapters.transport;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.BeanDescription;
+import tools.jackson.databind.DeserializationConfig;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.deser.ValueDeserializerModifier;
+import tools.jackson.databind.deser.std.DelegatingDeserializer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+import tw.tongbao.core.envelope.ChangeFiled;
+
+/**
+ * A JSON mapper that counts the {@link ChangeFiled} values it parses, whichever code asks it to: proof of how often a
+ * change is parsed that holds for any caching (or none) in the code under test.
+ */
+public final class CountingJson {
+
+    public final AtomicInteger changesParsed = new AtomicInteger();
+
+    public final JsonMapper json;
+
+    public CountingJson() {
+        SimpleModule counting = new SimpleModule("count-changes")
+                .setDeserializerModifier(new ValueDeserializerModifier() {
+                    @Override
+                    public ValueDeserializer<?> modifyDeserializer(
+                            DeserializationConfig config,
+                            BeanDescription.Supplier description,
+                            ValueDeserializer<?> found) {
+                        return description.getBeanClass() == ChangeFiled.class ? new Counting(found) : found;
+                    }
+                });
+        json = JsonMapper.builder().addModule(counting).build();
+    }
+
+    private final class Counting extends DelegatingDeserializer {
+
+        Counting(ValueDeserializer<?> delegate) {
+            super(delegate);
+        }
+
+        @Override
+        protected ValueDeserializer<?> newDelegatingInstance(ValueDeserializer<?> delegate) {
+            return new Counting(delegate);
+        }
+
+        @Override
+        public Object deserialize(JsonParser parser, DeserializationContext context) {
+            changesParsed.incrementAndGet();
+            return super.deserialize(parser, context);
+        }
+    }
+}
