@@ -118,6 +118,7 @@ class AcknowledgementIntegrationTests {
         assertThat(delivery.get("timeline").values())
                 .extracting(t -> t.get("status").stringValue())
                 .containsExactly("PENDING", "DELIVERED", "APPLIED");
+        MetricCounts.assertExact(jdbc);
     }
 
     @Test
@@ -131,6 +132,7 @@ class AcknowledgementIntegrationTests {
         JsonNode delivery = deliveryAsCitizenSees(filed, "NHIA");
         assertThat(delivery.get("status").stringValue()).isEqualTo("REJECTED");
         assertThat(delivery.get("reason").stringValue()).isEqualTo("查無此投保人");
+        MetricCounts.assertExact(jdbc);
     }
 
     @Test

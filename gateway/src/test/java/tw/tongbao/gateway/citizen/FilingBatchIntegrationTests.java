@@ -40,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.change.NationalId;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
+import tw.tongbao.gateway.MetricCounts;
 import tw.tongbao.gateway.NationalIds;
 import tw.tongbao.gateway.security.Filer;
 
@@ -179,6 +180,7 @@ class FilingBatchIntegrationTests {
                 },
                 (Object) subjectIds);
         assertThat(published).isEqualTo(sequences);
+        MetricCounts.assertExact(jdbc);
     }
 
     @Test
@@ -274,6 +276,7 @@ class FilingBatchIntegrationTests {
             for (Future<ChangeView> answer : List.of(answers.get(0), answers.get(2))) {
                 assertStoredWhole(answer.get());
             }
+            MetricCounts.assertExact(jdbc);
         } finally {
             jdbc.execute("drop trigger refuse_poison on outbox");
             jdbc.execute("drop function refuse_poison()");

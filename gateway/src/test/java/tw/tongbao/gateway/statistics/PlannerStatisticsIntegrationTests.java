@@ -78,11 +78,12 @@ class PlannerStatisticsIntegrationTests {
 
         refreshUntilAllAnalyzed();
 
-        // The payloads are never searched (V6), nor are the other columns left out (V9).
+        // The payloads are never searched (V6), nor are the other columns left out (V9); the report lag filters on
+        // when steps were recorded (V10).
         assertThat(statisticsOf("change"))
                 .containsExactlyInAnyOrder("filer_id", "idempotency_key", "subject_id", "type");
         assertThat(statisticsOf("delivery")).containsExactlyInAnyOrder("change_id", "agency", "status", "updated_at");
-        assertThat(statisticsOf("delivery_event")).containsExactlyInAnyOrder("delivery_id", "at");
+        assertThat(statisticsOf("delivery_event")).containsExactlyInAnyOrder("delivery_id", "at", "recorded_at");
     }
 
     private void refreshUntilAllAnalyzed() {

@@ -23,6 +23,7 @@ import tw.tongbao.core.delivery.DeliveryStatus;
 import tw.tongbao.core.report.AttemptRecord;
 import tw.tongbao.core.report.DeliveryReported;
 import tw.tongbao.core.testing.TestDatabase;
+import tw.tongbao.gateway.MetricCounts;
 
 /**
  * Report apply against real PostgreSQL decides exactly as {@link ReportRule} does, for every pair of statuses, older,
@@ -85,6 +86,7 @@ class DeliveryReportsIntegrationTests {
             applied += cases.get(i).assertOutcome();
         }
         assertThat(applied).isPositive();
+        MetricCounts.assertExact(jdbc);
     }
 
     @Test
@@ -186,6 +188,7 @@ class DeliveryReportsIntegrationTests {
                 .as("deliveries moved more than once by one batch")
                 .isGreaterThanOrEqualTo(20);
         assertThat(batchVerdicts).contains(ReportVerdict.STALE, ReportVerdict.ILLEGAL, ReportVerdict.WRONG_AGENCY);
+        MetricCounts.assertExact(jdbc);
     }
 
     private static List<Case> everyCase() {

@@ -1,0 +1,43 @@
+package tw.tongbao.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The counts the metrics read (V10's totals plus unfolded deltas), checked against counting the rows themselves. */
+public final class MetricCounts {
+
+    private static final String KEPT = "select series || ':' || label as counted, sum(n) as n from ("
+            + " select series, label, total as n from metric_count"
+            + " union all select series, label, delta from metric_count_delta) as kept"
+            + " group by series, label having sum(n) <> 0";
+
+    private MetricCounts() {}
+
+    /** Asserts that the kept counts of changes by type and deliveries by status are exactly the rows' counts. */
+    public static void assertExact(JdbcTemplate jdbc) {
+        Map<String, Long> rows = new HashMap<>();
+        Map<String, Long> kept = new HashMap<>();
+        // One statement, so both are read from one snapshot while other transactions go on.
+        jdbc.query(
+                "select 'rows', 'change.type:' || type, count(*) from change group by type"
+                        + " union all select 'rows', 'delivery.status:' || status, count(*) from delivery"
+                        + " group by status"
+                        + " union all select 'kept', counted, n from (" + KEPT + ") as k",
+                rs -> {
+                    (rs.getString(1).equals("rows") ? rows : kept).put(rs.getString(2), rs.getLong(3));
+                });
+        assertThat(kept).as("kept counts").isEqualTo(rows).isNotEmpty();
+    }
+
+    /** The counts as the metrics read them, those that fell to zero left out. */
+    public static Map<String, Long> kept(JdbcTemplate jdbc) {
+        Map<String, Long> kept = new HashMap<>();
+        jdbc.query(KEPT, rs -> {
+            kept.put(rs.getString("counted"), rs.getLong("n"));
+        });
+        return kept;
+    }
+}

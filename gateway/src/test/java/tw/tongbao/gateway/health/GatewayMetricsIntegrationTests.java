@@ -1,0 +1,281 @@
+package tw.tongbao.gateway.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tw.tongbao.core.delivery.DeliveryStatus;
+import tw.tongbao.core.testing.TestDatabase;
+import tw.tongbao.gateway.MetricCounts;
+
+/**
+ * The gateway's series against real PostgreSQL (here, as on the project's machines, without autovacuum): a refresh
+ * reads no table whole however much history it holds, and the counts stay exact through concurrent batches, rolled
+ * back ones and folds running beside them, with no batch waiting for another's or for a fold. Each test has a database
+ * of its own.
+ */
+class GatewayMetricsIntegrationTests {
+
+    private static final String[] TYPES = {"ADDRESS_CHANGE", "NAME_CHANGE", "CONTACT_CHANGE", "DEATH_REPORT"};
+
+    private TestDatabase database;
+    private HikariDataSource dataSource;
+    private JdbcTemplate jdbc;
+    private TransactionTemplate transaction;
+    private MetricsUpkeep upkeep;
+
+    @BeforeEach
+    void migrate() {
+        database = TestDatabase.create("metrics");
+        dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(database.jdbcUrl());
+        dataSource.setUsername(database.username());
+        dataSource.setPassword(database.password());
+        dataSource.setMaximumPoolSize(8);
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        jdbc = new JdbcTemplate(dataSource);
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
+        transaction = new TransactionTemplate(transactions);
+        upkeep = new MetricsUpkeep(jdbc, transactions, new MetricsProperties(null));
+    }
+
+    @AfterEach
+    void drop() {
+        dataSource.close();
+        database.close();
+    }
+
+    @Test
+    void readsNoTableWholeHoweverLongItsHistory() {
+        fileHistory(20_000);
+        // The last minute: three steps recorded 4 s after they happened, and changes still to publish.
+        jdbc.update("insert into delivery_event (delivery_id, status, at, revision)"
+                + " select id, 'DELIVERED', now() - interval '4 s', 3 from delivery limit 3");
+        jdbc.update("insert into outbox (change_id, payload) select id, '{}' from change limit 2");
+        upkeep.foldCounts();
+        upkeep.summarizeTimelineRanges();
+        jdbc.execute("analyze change, delivery, delivery_event");
+
+        Map<String, Map<String, Long>> read = transaction.execute(status -> {
+            // Serial plans, so that this backend's own statistics see every row the refresh reads.
+            jdbc.execute("set local max_parallel_workers_per_gather = 0");
+            Map<String, Map<String, Long>> before = tableReads();
+            GatewayMetrics.Snapshot snapshot = metrics().current();
+            assertThat(snapshot.deliveries())
+                    .containsEntry("DELIVERED", 20_000L)
+                    .containsEntry("PENDING", 20_000L);
+            assertThat(snapshot.filed()).containsEntry("ADDRESS_CHANGE", 5_000L).hasSize(4);
+            assertThat(snapshot.outboxBacklog()).isEqualTo(2);
+            assertThat(snapshot.reportLagSeconds()).isEqualTo(4.0);
+            Map<String, Map<String, Long>> after = tableReads();
+            after.replaceAll((table, reads) -> Map.of(
+                    "seq_scan", reads.get("seq_scan") - before.get(table).get("seq_scan"),
+                    "tuples", reads.get("tuples") - before.get(table).get("tuples")));
+            return after;
+        });
+
+        // 20,000 changes, 40,000 deliveries, 120,003 steps and 20,002 outbox rows are there.
+        read.forEach((table, reads) -> {
+            assertThat(reads.get("seq_scan")).as("whole scans of %s", table).isZero();
+            assertThat(reads.get("tuples")).as("rows of %s read", table).isLessThan(3_000);
+        });
+    }
+
+    @Test
+    void keepsCountsExactThroughConcurrentBatchesRollbacksAndFolds() throws Exception {
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        try {
+            List<Future<?>> batches = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                long seed = w;
+                batches.add(writers.submit(() -> writeBatches(new Random(seed), "w" + seed, 40)));
+            }
+            CompletableFuture<Integer> folding = CompletableFuture.supplyAsync(() -> {
+                int folds = 0;
+                while (writing.get()) {
+                    folds += upkeep.foldCounts() > 0 ? 1 : 0;
+                }
+                return folds;
+            });
+            for (Future<?> batch : batches) {
+                batch.get(60, TimeUnit.SECONDS);
+            }
+            writing.set(false);
+            assertThat(folding.get(10, TimeUnit.SECONDS))
+                    .as("folds that met deltas")
+                    .isPositive();
+        } finally {
+            writers.shutdownNow();
+        }
+
+        MetricCounts.assertExact(jdbc);
+        upkeep.foldCounts();
+        assertThat(jdbc.queryForObject("select count(*) from metric_count_delta", Long.class))
+                .isZero();
+        MetricCounts.assertExact(jdbc);
+        GatewayMetrics.Snapshot snapshot = metrics().current();
+        Map<String, Long> read = new HashMap<>();
+        snapshot.filed().forEach((type, n) -> read.put("change.type:" + type, n));
+        snapshot.deliveries().forEach((status, n) -> read.put("delivery.status:" + status, n));
+        read.values().removeIf(n -> n == 0);
+        assertThat(read).isEqualTo(MetricCounts.kept(jdbc));
+    }
+
+    @Test
+    void batchesWaitNeitherForAnotherGatewaysBatchNorForTheFold() throws Exception {
+        try (Connection open = database.connect();
+                Connection other = database.connect()) {
+            open.setAutoCommit(false);
+            try (Statement statement = open.createStatement()) {
+                statement.execute(fileSql("open", 3, "PENDING"));
+            }
+            other.setAutoCommit(false);
+            try (Statement statement = other.createStatement()) {
+                // It fails rather than waits if it needs anything the open batch holds.
+                statement.execute("set lock_timeout = '1s'");
+                statement.execute(fileSql("other", 3, "PENDING"));
+                statement.execute("update delivery set status = 'DELIVERED'"
+                        + " where change_id in (select id from change where filer_id = 'other')");
+            }
+            other.commit();
+
+            assertThat(CompletableFuture.supplyAsync(upkeep::foldCounts).get(5, TimeUnit.SECONDS))
+                    .isPositive();
+            open.commit();
+        }
+
+        MetricCounts.assertExact(jdbc);
+        assertThat(MetricCounts.kept(jdbc))
+                .containsEntry("delivery.status:PENDING", 6L)
+                .containsEntry("delivery.status:DELIVERED", 6L);
+    }
+
+    @Test
+    void reusesTheSpaceOfFoldedDeltasWithoutAutovacuum() {
+        for (int round = 0; round < 20; round++) {
+            // 300 statements, each one delta.
+            jdbc.execute("do $$ begin for i in 1..300 loop " + fileSql("r" + round + "-' || i || '", 1, "PENDING")
+                    + "; end loop; end $$");
+            upkeep.foldCounts();
+        }
+
+        MetricCounts.assertExact(jdbc);
+        // 6,000 deltas have been written; left where they were, they would fill about 40 pages.
+        assertThat(jdbc.queryForObject(
+                        "select pg_relation_size('metric_count_delta') / current_setting('block_size')::int",
+                        Long.class))
+                .isLessThanOrEqualTo(6);
+    }
+
+    private GatewayMetrics metrics() {
+        return new GatewayMetrics(jdbc, Clock.systemUTC(), new SimpleMeterRegistry());
+    }
+
+    /**
+     * Whole-table scans and rows read by this connection, per table the metrics read: this transaction's, and earlier
+     * ones' not yet sent to the statistics (PostgreSQL 15 shows those too).
+     */
+    private Map<String, Map<String, Long>> tableReads() {
+        Map<String, Map<String, Long>> reads = new HashMap<>();
+        jdbc.query(
+                "select relname, seq_scan, seq_tup_read + coalesce(idx_tup_fetch, 0) as tuples"
+                        + " from pg_stat_xact_user_tables"
+                        + " where relname in ('change', 'delivery', 'delivery_event', 'outbox')",
+                rs -> {
+                    reads.put(
+                            rs.getString("relname"),
+                            Map.of("seq_scan", rs.getLong("seq_scan"), "tuples", rs.getLong("tuples")));
+                });
+        assertThat(reads).hasSize(4);
+        return reads;
+    }
+
+    /**
+     * {@code changes} changes filed over the last week, each with two deliveries (one DELIVERED, one PENDING), three
+     * timeline steps per delivery recorded in order, and the changes' published outbox rows.
+     */
+    private void fileHistory(int changes) {
+        jdbc.update(
+                "insert into change (id, receipt, type, subject_id, filer_id, sequence, effective_date,"
+                        + " submitted_at, data, idempotency_key, request_hash, response)"
+                        + " select gen_random_uuid(), 'TB-H' || s, (array['ADDRESS_CHANGE', 'NAME_CHANGE',"
+                        + " 'CONTACT_CHANGE', 'DEATH_REPORT'])[1 + s % 4], 'A123456789', 'A123456789', s,"
+                        + " current_date, now() - interval '7 days' + s * interval '20 s', '{}', 'key-' || s,"
+                        + " repeat('0', 64), '{}'"
+                        + " from generate_series(1, ?) s",
+                changes);
+        jdbc.update("insert into delivery (id, change_id, agency, status, updated_at)"
+                + " select gen_random_uuid(), c.id, a.agency, a.status, c.submitted_at"
+                + " from change c, (values ('NTA', 'DELIVERED'), ('NHIA', 'PENDING')) a (agency, status)");
+        jdbc.update("insert into delivery_event (delivery_id, status, at, revision, recorded_at)"
+                + " select d.id, e.status, d.updated_at + e.revision * interval '1 s', e.revision,"
+                + "   d.updated_at + e.revision * interval '1 s' + interval '200 ms'"
+                + " from delivery d, (values ('PENDING', 0), ('RETRYING', 1), ('DELIVERED', 2)) e (status, revision)"
+                + " order by 4, 5");
+        jdbc.update("insert into outbox (change_id, payload, created_at, published_at)"
+                + " select id, '{}', submitted_at, submitted_at + interval '1 s' from change");
+    }
+
+    /**
+     * Batches as filing and reports write them, each in its own transaction: a few changes with two deliveries each,
+     * then some of this writer's earlier deliveries moved; one in eight rolled back.
+     */
+    private void writeBatches(Random random, String filer, int batches) {
+        for (int b = 0; b < batches; b++) {
+            String status = DeliveryStatus.values()[random.nextInt(DeliveryStatus.values().length)].name();
+            boolean rollBack = random.nextInt(8) == 0;
+            String sql = fileSql(filer + "-" + b, 1 + random.nextInt(5), status);
+            try {
+                transaction.executeWithoutResult(tx -> {
+                    jdbc.execute(sql);
+                    jdbc.update(
+                            "update delivery set status = ? where id in (select d.id from delivery d"
+                                    + " join change c on c.id = d.change_id where c.filer_id like ? order by random()"
+                                    + " limit 4)",
+                            DeliveryStatus.values()[random.nextInt(DeliveryStatus.values().length)].name(),
+                            filer + "-%");
+                    if (rollBack) {
+                        tx.setRollbackOnly();
+                    }
+                });
+            } catch (RuntimeException e) {
+                throw new AssertionError("batch " + b + " of " + filer + " failed", e);
+            }
+        }
+    }
+
+    /** One statement filing {@code changes} changes of random types, each with two deliveries in {@code status}. */
+    private static String fileSql(String filer, int changes, String status) {
+        return "with c as (insert into change (id, receipt, type, subject_id, filer_id, sequence, effective_date,"
+                + " submitted_at, data, idempotency_key, request_hash, response)"
+                + " select gen_random_uuid(), left(md5(random()::text), 20), (array['" + String.join("', '", TYPES)
+                + "'])[1 + (random() * 3)::int], 'A123456789', '" + filer + "',"
+                + " (random() * 1e15)::bigint, current_date, now(), '{}', md5(random()::text), repeat('0', 64), '{}'"
+                + " from generate_series(1, " + changes + ") returning id)"
+                + " insert into delivery (id, change_id, agency, status, updated_at)"
+                + " select gen_random_uuid(), c.id, a.agency, '" + status + "', now()"
+                + " from c, (values ('NTA'), ('NHIA')) a (agency)";
+    }
+}
