@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -303,6 +305,15 @@ class OperatorApiIntegrationTests {
         JsonNode nta = agency("NTA");
         assertThat(nta.get("circuitState").stringValue()).isEqualTo("UNKNOWN");
         assertThat(nta.get("stale").asBoolean()).isTrue();
+        Map<String, Long> shown = new HashMap<>();
+        nta.get("counts")
+                .properties()
+                .forEach(count -> shown.put(count.getKey(), count.getValue().asLong()));
+        Map<String, Long> rows = new HashMap<>();
+        jdbc.query("select status, count(*) from delivery where agency = 'NTA' group by status", rs -> {
+            rows.put(rs.getString(1), rs.getLong(2));
+        });
+        assertThat(shown).isNotEmpty().isEqualTo(rows);
         JsonNode history =
                 json.readTree(get(AUDITOR, "/api/v1/ops/agencies/NTA/history").body());
         assertThat(history.get("minutes").values()).hasSize(60);

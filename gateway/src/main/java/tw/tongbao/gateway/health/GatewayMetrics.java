@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +21,9 @@ import tw.tongbao.core.delivery.DeliveryStatus;
  * and {@code tongbao_report_lag_seconds} (the longest time, over the last minute, between a status change at the
  * adapters and the gateway recording it). Figures of the whole database, the same on every gateway.
  *
- * <p>No read grows with the tables (V10): the counts are exact totals kept by triggers as deltas committed with the
- * rows they count, plus the deltas {@link MetricsUpkeep} has not folded yet; the outbox is read through its index of
- * unpublished rows; the report lag through a block-range index on when steps were recorded, so only the last
- * minute's pages are read.
+ * <p>No read grows with the tables (V10): the counts are the {@link KeptCounts}, the deliveries' summed over the
+ * agencies; the outbox is read through its index of unpublished rows; the report lag through a block-range index on
+ * when steps were recorded, so only the last minute's pages are read.
  */
 @Component
 class GatewayMetrics {
@@ -34,11 +32,13 @@ class GatewayMetrics {
     private static final Duration CACHE_FOR = Duration.ofSeconds(5);
 
     private final JdbcTemplate jdbc;
+    private final KeptCounts counts;
     private final Clock clock;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), 0, 0, 0, Instant.EPOCH);
 
-    GatewayMetrics(JdbcTemplate jdbc, Clock clock, MeterRegistry registry) {
+    GatewayMetrics(JdbcTemplate jdbc, KeptCounts counts, Clock clock, MeterRegistry registry) {
         this.jdbc = jdbc;
+        this.counts = counts;
         this.clock = clock;
         for (ChangeType type : ChangeType.values()) {
             FunctionCounter.builder(
@@ -100,17 +100,7 @@ class GatewayMetrics {
     }
 
     private Snapshot read(Instant now) {
-        Map<String, Long> filed = new HashMap<>();
-        Map<String, Long> deliveries = new HashMap<>();
-        Map<String, Map<String, Long>> series = Map.of("change.type", filed, "delivery.status", deliveries);
-        // One statement, so one snapshot: a delta that a fold moves into its total counts once, before or after.
-        jdbc.query(
-                "select series, label, sum(n) as n from (select series, label, total as n from metric_count"
-                        + " union all select series, label, delta from metric_count_delta) as counted"
-                        + " group by series, label",
-                rs -> {
-                    series.get(rs.getString("series")).put(rs.getString("label"), rs.getLong("n"));
-                });
+        KeptCounts.Counts counted = counts.read();
         Map<String, Object> outbox = jdbc.queryForMap("select count(*) as n, coalesce(extract(epoch from"
                 + " (now() - min(created_at))), 0) as oldest from outbox where published_at is null");
         // Revision 0 is the filing's own step; an acknowledgement's step has a revision too (the report it follows),
@@ -120,8 +110,8 @@ class GatewayMetrics {
                         + " where recorded_at > now() - interval '1 minute' and revision > 0",
                 Double.class);
         return new Snapshot(
-                Map.copyOf(filed),
-                Map.copyOf(deliveries),
+                counted.changesByType(),
+                counted.deliveriesByStatus(),
                 ((Number) outbox.get("n")).longValue(),
                 ((Number) outbox.get("oldest")).doubleValue(),
                 lag == null ? 0 : Math.max(0, lag),

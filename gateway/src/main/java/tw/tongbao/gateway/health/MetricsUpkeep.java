@@ -18,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <ul>
  *   <li>Folds the count deltas that the tables' triggers append, one per label per statement, into the totals, so a
- *       read of the counts reads a dozen totals and only the deltas appended since. Only the fold touches the totals,
+ *       read of the counts reads a few dozen totals and only the deltas appended since. Only the fold touches the totals,
  *       so no filing or report transaction ever waits on a counter another gateway holds. The deltas are deleted and
  *       added to the totals in one statement, so every reader sees each delta once: either still as a delta or already
  *       in its total. One gateway folds at a time (the others skip that round), and the deltas' table is vacuumed

@@ -4,50 +4,45 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tw.tongbao.core.agency.Agency;
 import tw.tongbao.core.agency.AgencyRegistry;
 import tw.tongbao.core.control.AgencyHealth;
 import tw.tongbao.core.delivery.DeliveryStatus;
+import tw.tongbao.gateway.health.KeptCounts;
 
 /**
  * Merges the adapter instances' snapshots of each agency. Per-instance figures (circuit, in-flight, last minute) come
  * only from live snapshots; shared ones (backlog, paused, disabled) from the newest; without a live snapshot the
- * newest stale one is shown, marked stale, and the backlog falls back to the gateway's own count.
+ * newest stale one is shown, marked stale, and the backlog falls back to the gateway's own count. The gateway's
+ * counts of each agency's deliveries by status are the {@link KeptCounts}, so a poll reads no table whole.
  */
 @Component
 class AgencyOverviews {
 
     private final AgencyRegistry registry;
     private final HealthBoard board;
-    private final JdbcTemplate jdbc;
+    private final KeptCounts counts;
     private final Clock clock;
     private final OpsProperties properties;
 
     AgencyOverviews(
-            AgencyRegistry registry, HealthBoard board, JdbcTemplate jdbc, Clock clock, OpsProperties properties) {
+            AgencyRegistry registry, HealthBoard board, KeptCounts counts, Clock clock, OpsProperties properties) {
         this.registry = registry;
         this.board = board;
-        this.jdbc = jdbc;
+        this.counts = counts;
         this.clock = clock;
         this.properties = properties;
     }
 
     List<AgencyOverview> all() {
-        Map<String, Map<String, Long>> counts = new HashMap<>();
-        jdbc.query("select agency, status, count(*) as n from delivery group by agency, status", rs -> {
-            counts.computeIfAbsent(rs.getString("agency"), code -> new TreeMap<>())
-                    .put(rs.getString("status"), rs.getLong("n"));
-        });
+        KeptCounts.Counts counted = counts.read();
         return registry.all().stream()
                 .map(agency ->
-                        overview(agency, counts.getOrDefault(agency.code().value(), Map.of())))
+                        overview(agency, counted.deliveriesOf(agency.code().value())))
                 .toList();
     }
 

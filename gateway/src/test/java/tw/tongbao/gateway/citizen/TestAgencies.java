@@ -12,13 +12,13 @@ import tw.tongbao.core.agency.Protocol;
 import tw.tongbao.core.change.ChangeType;
 
 /** A small registry for unit tests: NTA and NHIA by law, TPC by consent. */
-final class TestAgencies {
+public final class TestAgencies {
 
     private static final String SECRET = "whsec_Vw/V3wSWTIKTJeWT7ZNaEtgGbVIfxEs9NYz65il/v78=";
 
     private TestAgencies() {}
 
-    static AgencyRegistry registry() {
+    public static AgencyRegistry registry() {
         return new AgencyRegistry(List.of(
                 agency(
                         "NTA",

@@ -1,52 +1,135 @@
 package tw.tongbao.gateway.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import tw.tongbao.core.testing.TestDatabase;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import tw.tongbao.gateway.MetricCounts;
+import tw.tongbao.gateway.PooledDatabase;
 
-/** V10 counts the changes and deliveries already filed once, and from then on every row written after them. */
+/**
+ * V10 counts the changes and deliveries already filed once, and from then on every row written after them; V11 counts
+ * the deliveries again by agency and status, each once, those written while it runs included. Each test has a database
+ * of its own.
+ */
 class MetricCountsMigrationIntegrationTests {
+
+    private PooledDatabase database;
+    private JdbcTemplate jdbc;
+
+    @BeforeEach
+    void create() {
+        database = PooledDatabase.create("counts", 4);
+        jdbc = database.jdbc();
+    }
+
+    @AfterEach
+    void drop() {
+        database.close();
+    }
 
     @Test
     void countsTheRowsFiledBeforeItAndEveryRowAfter() {
-        try (TestDatabase database = TestDatabase.create("counts_v10");
-                HikariDataSource dataSource = new HikariDataSource()) {
-            dataSource.setJdbcUrl(database.jdbcUrl());
-            dataSource.setUsername(database.username());
-            dataSource.setPassword(database.password());
-            Flyway.configure().dataSource(dataSource).target("9").load().migrate();
-            JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-            file(jdbc, 30, "DELIVERED");
+        database.migrate("9");
+        file(30, "DELIVERED");
 
-            Flyway.configure().dataSource(dataSource).load().migrate();
+        database.migrate(null);
 
-            assertThat(jdbc.queryForObject("select count(*) from metric_count_delta", Long.class))
-                    .isZero();
-            MetricCounts.assertExact(jdbc);
-            assertThat(MetricCounts.kept(jdbc))
-                    .containsEntry("change.type:ADDRESS_CHANGE", 10L)
-                    .containsEntry("change.type:NAME_CHANGE", 20L)
-                    .containsEntry("delivery.status:DELIVERED", 60L);
+        assertThat(jdbc.queryForObject("select count(*) from metric_count_delta", Long.class))
+                .isZero();
+        assertThat(MetricCounts.assertExact(jdbc))
+                .containsEntry("change.type:ADDRESS_CHANGE", 10L)
+                .containsEntry("change.type:NAME_CHANGE", 20L)
+                .containsEntry("delivery.agency_status:NTA DELIVERED", 30L)
+                .containsEntry("delivery.agency_status:NHIA DELIVERED", 30L);
 
-            file(jdbc, 3, "PENDING");
-            jdbc.update("update delivery set status = 'APPLIED' where agency = 'NTA'");
+        file(3, "PENDING");
+        jdbc.update("update delivery set status = 'APPLIED' where agency = 'NTA'");
 
-            MetricCounts.assertExact(jdbc);
-            assertThat(MetricCounts.kept(jdbc))
-                    .containsEntry("change.type:NAME_CHANGE", 22L)
-                    .containsEntry("delivery.status:PENDING", 3L)
-                    .containsEntry("delivery.status:DELIVERED", 30L)
-                    .containsEntry("delivery.status:APPLIED", 33L);
+        assertThat(MetricCounts.assertExact(jdbc))
+                .containsEntry("change.type:NAME_CHANGE", 22L)
+                .containsEntry("delivery.agency_status:NTA APPLIED", 33L)
+                .containsEntry("delivery.agency_status:NHIA DELIVERED", 30L)
+                .containsEntry("delivery.agency_status:NHIA PENDING", 3L);
+    }
+
+    @Test
+    void countsTheDeliveriesCountedByStatusAgainByAgencyInTheirPlace() {
+        database.migrate("10");
+        file(30, "DELIVERED");
+        new MetricsUpkeep(jdbc, new DataSourceTransactionManager(database.dataSource()), new MetricsProperties(null))
+                .foldCounts();
+        file(6, "PENDING");
+        jdbc.update("update delivery set status = 'PARKED' where agency = 'NHIA' and status = 'PENDING'");
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from metric_count_delta where series = 'delivery.status'", Long.class))
+                .as("deltas of the count by status not folded yet")
+                .isPositive();
+
+        database.migrate(null);
+
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from (select series from metric_count union all"
+                                + " select series from metric_count_delta) as kept where series = 'delivery.status'",
+                        Long.class))
+                .isZero();
+        assertThat(MetricCounts.assertExact(jdbc))
+                .containsEntry("delivery.agency_status:NTA DELIVERED", 30L)
+                .containsEntry("delivery.agency_status:NTA PENDING", 6L)
+                .containsEntry("delivery.agency_status:NHIA DELIVERED", 30L)
+                .containsEntry("delivery.agency_status:NHIA PARKED", 6L);
+
+        jdbc.update("delete from delivery where status = 'PARKED'");
+        file(3, "RETRYING");
+
+        assertThat(MetricCounts.assertExact(jdbc))
+                .doesNotContainKey("delivery.agency_status:NHIA PARKED")
+                .containsEntry("delivery.agency_status:NTA RETRYING", 3L)
+                .containsEntry("delivery.agency_status:NHIA RETRYING", 3L);
+    }
+
+    @Test
+    void countsADeliveryWrittenWhileItRunsOnceUnderTheOldTriggersOrTheNew() throws Exception {
+        database.migrate("10");
+        file(30, "DELIVERED");
+        CompletableFuture<Void> migration;
+        CompletableFuture<Integer> later;
+        try (Connection inFlight = database.connect()) {
+            inFlight.setAutoCommit(false);
+            try (Statement statement = inFlight.createStatement()) {
+                statement.executeUpdate("update delivery set status = 'APPLIED' where agency = 'NTA'");
+            }
+            migration = CompletableFuture.runAsync(() -> database.migrate(null));
+            awaitWaitingForLocks(1);
+            later = CompletableFuture.supplyAsync(
+                    () -> jdbc.update("update delivery set status = 'REJECTED' where agency = 'NHIA'"));
+            awaitWaitingForLocks(2);
+            inFlight.commit();
         }
+        migration.get(30, TimeUnit.SECONDS);
+        later.get(30, TimeUnit.SECONDS);
+
+        assertThat(MetricCounts.assertExact(jdbc))
+                .containsEntry("delivery.agency_status:NTA APPLIED", 30L)
+                .containsEntry("delivery.agency_status:NHIA REJECTED", 30L)
+                .doesNotContainKeys("delivery.agency_status:NTA DELIVERED", "delivery.agency_status:NHIA DELIVERED");
+    }
+
+    private void awaitWaitingForLocks(int sessions) {
+        await().atMost(Duration.ofSeconds(10)).until(database::sessionsWaitingForLocks, waiting -> waiting == sessions);
     }
 
     /** {@code count} more changes, every third an address change, each with an NTA and an NHIA delivery. */
-    private static void file(JdbcTemplate jdbc, int count, String status) {
+    private void file(int count, String status) {
         long filed = jdbc.queryForObject("select count(*) from change", Long.class);
         jdbc.update(
                 "insert into change (id, receipt, type, subject_id, filer_id, sequence, effective_date,"
