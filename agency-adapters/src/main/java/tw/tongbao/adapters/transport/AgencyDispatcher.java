@@ -57,10 +57,10 @@ final class AgencyDispatcher {
      * Whether the last claim may have left due deliveries behind for want of call slots (or did not run for that
      * reason), so that a finished try's freed slot is worth a claim. False once a claim found fewer due deliveries than
      * it had slots for: then only new work makes a claim worth it, and new work wakes the dispatcher itself (the inbox,
-     * a settlement that lets a subject's next delivery go, a retry's time coming, the poll). Written on the dispatch
-     * thread only; read on the settling thread too.
+     * a settlement that may let a subject's next delivery go, a retry's time coming, the poll). Touched on the dispatch
+     * thread only.
      */
-    private volatile boolean slotLimited = true;
+    private boolean slotLimited = true;
 
     private volatile boolean claimsFailing;
 
@@ -322,30 +322,9 @@ final class AgencyDispatcher {
     }
 
     /** On the settling thread: reports were written, and subjects may have a next delivery due. */
-    private void afterSettling(List<DeliverySettlement.Finished> batch) {
+    private void afterSettling() {
         context.relay().wake();
-        if (slotLimited || nextInLineDue(batch)) {
-            wake();
-        }
-    }
-
-    /**
-     * Whether a subject of the settled tries has its next delivery due now. Asked after the settlement committed, so
-     * nothing is missed: a next delivery committed before this read is seen, and one committed after it wakes the
-     * dispatcher itself (the inbox), by which time its predecessor is settled. Most settlements leave nothing next in
-     * line, and a claim to find that out cost a statement per settlement.
-     */
-    private boolean nextInLineDue(List<DeliverySettlement.Finished> batch) {
-        try {
-            return context.store()
-                    .anyHeadDue(
-                            code,
-                            batch.stream().map(f -> f.claimed().subjectRef()).toList(),
-                            context.clock().instant());
-        } catch (RuntimeException e) {
-            // Cannot tell: claim, as the dispatcher did after every settlement before it asked.
-            return true;
-        }
+        wake();
     }
 
     private void observe(AttemptResult result, AdapterDelivery after) {

@@ -384,17 +384,6 @@ public class DeliveryStore {
         return locked;
     }
 
-    /** Whether any of these subjects' first open delivery for the agency is due by {@code now} (their next in line). */
-    public boolean anyHeadDue(String agency, List<String> subjects, Instant now) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM adapter_head WHERE agency = :agency"
-                        + " AND subject_ref = ANY(:subjects) AND next_attempt_at <= :now)")
-                .param("agency", agency)
-                .param("subjects", subjects.toArray(String[]::new))
-                .param("now", Timestamp.from(now))
-                .query(Boolean.class)
-                .single();
-    }
-
     /** The indexes of {@code deliveries} in lock order. */
     private static List<Integer> lockOrder(List<AdapterDelivery> deliveries) {
         List<Integer> order = new ArrayList<>(deliveries.size());

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tw.tongbao.core.agency.Agency;
@@ -32,7 +31,7 @@ final class SettlementQueue {
     private final DeliverySettlement settlement;
     private final int batchSize;
     private final BiConsumer<DeliverySettlement.Finished, AdapterDelivery> settled;
-    private final Consumer<List<DeliverySettlement.Finished>> afterBatch;
+    private final Runnable afterBatch;
     private final Queue<DeliverySettlement.Finished> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean drainPending = new AtomicBoolean();
@@ -40,14 +39,14 @@ final class SettlementQueue {
 
     /**
      * @param settled told of each settled try, with the delivery as stored (null when the row had moved on)
-     * @param afterBatch run after each batch, with the tries it settled (or found moved on)
+     * @param afterBatch run after each batch
      */
     SettlementQueue(
             Agency agency,
             DeliverySettlement settlement,
             int batchSize,
             BiConsumer<DeliverySettlement.Finished, AdapterDelivery> settled,
-            Consumer<List<DeliverySettlement.Finished>> afterBatch,
+            Runnable afterBatch,
             ThreadFactory threads) {
         this.agency = agency;
         this.settlement = settlement;
@@ -137,7 +136,7 @@ final class SettlementQueue {
             settled.accept(together.get(i), after.get(i));
         }
         alone.forEach(this::settleAlone);
-        afterBatch.accept(batch);
+        afterBatch.run();
     }
 
     private void settleAlone(DeliverySettlement.Finished finished) {

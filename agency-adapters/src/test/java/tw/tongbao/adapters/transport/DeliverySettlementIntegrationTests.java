@@ -45,12 +45,7 @@ class DeliverySettlementIntegrationTests {
         Settled settled = new Settled();
         CountDownLatch gate = new CountDownLatch(1);
         SettlementQueue queue = new SettlementQueue(
-                EngineDatabase.AGENCY,
-                settlement,
-                16,
-                settled::put,
-                batch -> settled.batches.incrementAndGet(),
-                gated(gate));
+                EngineDatabase.AGENCY, settlement, 16, settled::put, settled.batches::incrementAndGet, gated(gate));
         // Six threads finish tries at once, as an agency's call threads do, while the settling thread is still busy.
         ExecutorService callers = Executors.newFixedThreadPool(6);
         for (int t = 0; t < 6; t++) {
@@ -182,12 +177,7 @@ class DeliverySettlementIntegrationTests {
         Settled settled = new Settled();
         CountDownLatch gate = new CountDownLatch(1);
         SettlementQueue queue = new SettlementQueue(
-                EngineDatabase.AGENCY,
-                settlement,
-                16,
-                settled::put,
-                batch -> settled.batches.incrementAndGet(),
-                gated(gate));
+                EngineDatabase.AGENCY, settlement, 16, settled::put, settled.batches::incrementAndGet, gated(gate));
         for (AdapterDelivery delivery : claimed) {
             queue.add(new DeliverySettlement.Finished(delivery, result(AgencyAnswer.DELIVERED)));
         }
@@ -216,12 +206,7 @@ class DeliverySettlementIntegrationTests {
         Settled settled = new Settled();
         CountDownLatch gate = new CountDownLatch(1);
         SettlementQueue queue = new SettlementQueue(
-                EngineDatabase.AGENCY,
-                db.settlement,
-                16,
-                settled::put,
-                batch -> settled.batches.incrementAndGet(),
-                gated(gate));
+                EngineDatabase.AGENCY, db.settlement, 16, settled::put, settled.batches::incrementAndGet, gated(gate));
         queue.add(new DeliverySettlement.Finished(claimed.get(0), result(AgencyAnswer.AGENCY_DISABLED)));
         queue.add(new DeliverySettlement.Finished(claimed.get(1), result(AgencyAnswer.DELIVERED)));
         gate.countDown();
