@@ -1,17 +1,13 @@
 package tw.tongbao.gateway.health;
 
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import tw.tongbao.gateway.upkeep.PeriodicUpkeep;
 
 /**
  * Keeps what {@link GatewayMetrics} reads small (V10), every {@code tongbao.metrics.upkeep-interval}:
@@ -29,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * </ul>
  */
 @Component
-class MetricsUpkeep implements SmartLifecycle {
+class MetricsUpkeep extends PeriodicUpkeep {
 
     private static final Logger log = LoggerFactory.getLogger(MetricsUpkeep.class);
 
@@ -47,16 +43,14 @@ class MetricsUpkeep implements SmartLifecycle {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
-    private final Duration interval;
-    private volatile ScheduledExecutorService executor;
 
     /** The first block of the first range not known to be summarized: all of them, once per start. */
     private long unsummarizedFrom;
 
     MetricsUpkeep(JdbcTemplate jdbc, PlatformTransactionManager transactions, MetricsProperties properties) {
+        super("metrics-upkeep", properties.upkeepInterval());
         this.jdbc = jdbc;
         this.transaction = new TransactionTemplate(transactions);
-        this.interval = properties.upkeepInterval();
     }
 
     /**
@@ -105,41 +99,9 @@ class MetricsUpkeep implements SmartLifecycle {
         return summarized;
     }
 
-    private void upkeepQuietly() {
-        try {
-            foldCounts();
-            summarizeTimelineRanges();
-        } catch (RuntimeException e) {
-            // The database may be away; the next round tries again, and readers still add up what is left.
-            log.debug("metrics upkeep not done: {}", e.toString());
-        }
-    }
-
     @Override
-    public void start() {
-        if (interval.isZero() || interval.isNegative()) {
-            return;
-        }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "metrics-upkeep");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.scheduleWithFixedDelay(
-                this::upkeepQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService running = executor;
-        if (running != null) {
-            running.shutdownNow();
-            executor = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return executor != null;
+    protected void round() {
+        foldCounts();
+        summarizeTimelineRanges();
     }
 }

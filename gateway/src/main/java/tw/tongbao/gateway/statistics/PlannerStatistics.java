@@ -1,15 +1,11 @@
 package tw.tongbao.gateway.statistics;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import tw.tongbao.gateway.upkeep.PeriodicUpkeep;
 
 /**
  * Keeps PostgreSQL's statistics of the gateway's growing tables fresh: with none (autovacuum off, or a table that grew
@@ -18,7 +14,7 @@ import org.springframework.stereotype.Component;
  * and of those only the columns that statements filter, join or group on (V9 turns the others' statistics off).
  */
 @Component
-class PlannerStatistics implements SmartLifecycle {
+class PlannerStatistics extends PeriodicUpkeep {
 
     private static final Logger log = LoggerFactory.getLogger(PlannerStatistics.class);
 
@@ -27,12 +23,10 @@ class PlannerStatistics implements SmartLifecycle {
     private static final long MIN_CHANGES = 1_000;
 
     private final JdbcTemplate jdbc;
-    private final Duration interval;
-    private volatile ScheduledExecutorService executor;
 
     PlannerStatistics(JdbcTemplate jdbc, StatisticsProperties properties) {
+        super("planner-statistics", properties.interval());
         this.jdbc = jdbc;
-        this.interval = properties.interval();
     }
 
     /**
@@ -57,39 +51,7 @@ class PlannerStatistics implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (interval.isZero() || interval.isNegative()) {
-            return;
-        }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "planner-statistics");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.scheduleWithFixedDelay(
-                this::refreshQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void refreshQuietly() {
-        try {
-            refreshIfStale();
-        } catch (RuntimeException e) {
-            // The database may be away; the next round tries again.
-            log.debug("cannot refresh planner statistics: {}", e.toString());
-        }
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService running = executor;
-        if (running != null) {
-            running.shutdownNow();
-            executor = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return executor != null;
+    protected void round() {
+        refreshIfStale();
     }
 }
