@@ -26,8 +26,6 @@ import tw.tongbao.core.agency.AgencyRegistry;
 import tw.tongbao.core.agency.Protocol;
 import tw.tongbao.core.answer.AgencyAnswer;
 import tw.tongbao.core.change.ChangeType;
-import tw.tongbao.core.envelope.Addressee;
-import tw.tongbao.core.envelope.ChangeFiled;
 import tw.tongbao.core.fixtures.Changes;
 
 /**
@@ -179,20 +177,9 @@ class ClaimCoalescingIntegrationTests {
     /** Stores {@code count} due deliveries, each of its own subject, with a real filed change. */
     private void arrive(int count) {
         for (int i = 0; i < count; i++) {
-            ChangeFiled change =
-                    Changes.filed(ChangeType.ADDRESS_CHANGE, "S" + i, 1, Map.of("address", Changes.address()), CODE);
-            Addressee addressee = change.addresseeFor(CODE).orElseThrow();
-            AdapterDelivery delivery = AdapterDelivery.received(
-                    addressee.deliveryId(),
-                    CODE,
-                    addressee.subjectRef(),
-                    1,
-                    ChangeType.ADDRESS_CHANGE,
-                    change.receipt(),
-                    Instant.now().minusSeconds(1));
-            assertThat(db.store.insertIfAbsent(
-                            delivery, change.changeId(), db.json.writeValueAsBytes(change), Instant.now()))
-                    .isTrue();
+            db.arrive(
+                    Changes.filed(ChangeType.ADDRESS_CHANGE, "S" + i, 1, Map.of("address", Changes.address()), CODE),
+                    CODE);
         }
     }
 

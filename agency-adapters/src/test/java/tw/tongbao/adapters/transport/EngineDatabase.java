@@ -31,6 +31,8 @@ import tw.tongbao.core.agency.AgencyRegistry;
 import tw.tongbao.core.agency.Basis;
 import tw.tongbao.core.agency.Protocol;
 import tw.tongbao.core.change.ChangeType;
+import tw.tongbao.core.envelope.Addressee;
+import tw.tongbao.core.envelope.ChangeFiled;
 import tw.tongbao.core.report.AttemptRecord;
 import tw.tongbao.core.testing.TestDatabase;
 
@@ -129,6 +131,23 @@ public final class EngineDatabase implements AutoCloseable, BeforeEachCallback, 
                 Instant.now().minusSeconds(1));
         store.insertIfAbsent(received, UUID.randomUUID(), "{}".getBytes(StandardCharsets.UTF_8), Instant.now());
         return received;
+    }
+
+    /** Stores the agency's delivery of a real filed change, with the change's message, due a second ago. */
+    public AdapterDelivery arrive(ChangeFiled change, String agency) {
+        Addressee addressee = change.addresseeFor(agency).orElseThrow();
+        AdapterDelivery delivery = AdapterDelivery.received(
+                addressee.deliveryId(),
+                agency,
+                addressee.subjectRef(),
+                change.sequence(),
+                change.type(),
+                change.receipt(),
+                Instant.now().minusSeconds(1));
+        if (!store.insertIfAbsent(delivery, change.changeId(), json.writeValueAsBytes(change), Instant.now())) {
+            throw new IllegalStateException("delivery " + delivery.deliveryId() + " was stored already");
+        }
+        return delivery;
     }
 
     /** Every delivery's status and revision, with the reports queued for it in order. */

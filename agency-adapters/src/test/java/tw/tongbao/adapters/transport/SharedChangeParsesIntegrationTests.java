@@ -27,7 +27,6 @@ import tw.tongbao.core.agency.Basis;
 import tw.tongbao.core.agency.Protocol;
 import tw.tongbao.core.answer.AgencyAnswer;
 import tw.tongbao.core.change.ChangeType;
-import tw.tongbao.core.envelope.Addressee;
 import tw.tongbao.core.envelope.ChangeFiled;
 import tw.tongbao.core.fixtures.Changes;
 
@@ -77,8 +76,8 @@ class SharedChangeParsesIntegrationTests {
     @Test
     void deliveriesOfOneChangeToSeveralAgenciesParseItOnceAndEachGetsOnlyItsFields() {
         ChangeFiled change = Changes.addressChange("NHIA", "NTA");
-        arrive(change, NHIA);
-        arrive(change, NTA);
+        db.arrive(change, NHIA.code().value());
+        db.arrive(change, NTA.code().value());
         AgencyDispatcher.DispatchContext context = context();
 
         // One after the other, as claims close together go: two dispatchers missing at once would both parse.
@@ -121,22 +120,6 @@ class SharedChangeParsesIntegrationTests {
                 agency, new Recording(), guards.of(agency.code().value()), context);
         dispatchers.add(dispatcher);
         dispatcher.start();
-    }
-
-    private void arrive(ChangeFiled change, Agency agency) {
-        String code = agency.code().value();
-        Addressee addressee = change.addresseeFor(code).orElseThrow();
-        AdapterDelivery delivery = AdapterDelivery.received(
-                addressee.deliveryId(),
-                code,
-                addressee.subjectRef(),
-                change.sequence(),
-                change.type(),
-                change.receipt(),
-                Instant.now().minusSeconds(1));
-        assertThat(db.store.insertIfAbsent(
-                        delivery, change.changeId(), db.json.writeValueAsBytes(change), Instant.now()))
-                .isTrue();
     }
 
     /** An agency that takes every delivery, remembering what it was sent. */
