@@ -10,11 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -148,8 +145,8 @@ class EncodingIntegrationTests {
                         receipt))
                 .isTrue();
         // (d) the message an adapter receives: the bytes Jackson wrote for the change, name and address intact
-        Message toTpc = awaitMessage(Topology.agencyQueue("TPC"), receipt);
-        byte[] body = toTpc.getBody();
+        QueuedChanges.Received toTpc = awaitChange("TPC", receipt);
+        byte[] body = toTpc.change();
         ChangeFiled filed = json.readValue(body, ChangeFiled.class);
         assertThat(filed.subjectName()).isEqualTo(NAME);
         JsonNode sent = json.valueToTree(filed.data().get("address"));
@@ -163,8 +160,8 @@ class EncodingIntegrationTests {
                         byte[].class,
                         receipt))
                 .isEqualTo(body);
-        assertThat(toTpc.getMessageProperties().getContentEncoding()).isEqualTo("UTF-8");
-        assertThat(awaitMessage(Topology.agencyQueue("NTA"), receipt).getBody()).isEqualTo(body);
+        assertThat(toTpc.message().getMessageProperties().getContentEncoding()).isEqualTo("UTF-8");
+        assertThat(awaitChange("NTA", receipt).change()).isEqualTo(body);
     }
 
     @Test
@@ -189,6 +186,10 @@ class EncodingIntegrationTests {
                         new Addressee("NTA", UUID.randomUUID(), "ref-nta"),
                         new Addressee("TPC", UUID.randomUUID(), "ref-tpc")));
         String payload = json.writeValueAsString(change);
+        // Nothing else waits in the outbox, so this row is published alone: a lone ChangeFiled, as before batches.
+        await().untilAsserted(() -> assertThat(
+                        jdbc.queryForObject("select count(*) from outbox where published_at is null", Integer.class))
+                .isZero());
         jdbc.update(
                 "insert into change (id, receipt, type, subject_id, filer_id, subject_name, sequence, effective_date,"
                         + " submitted_at, data, idempotency_key, request_hash, response)"
@@ -203,17 +204,18 @@ class EncodingIntegrationTests {
                 "0".repeat(64));
         jdbc.update("insert into outbox (change_id, payload) values (?, ?)", changeId, payload);
 
-        Message toNta = awaitMessage(Topology.agencyQueue("NTA"), receipt);
-        Message toTpc = awaitMessage(Topology.agencyQueue("TPC"), receipt);
+        QueuedChanges.Received toNta = awaitChange("NTA", receipt);
+        QueuedChanges.Received toTpc = awaitChange("TPC", receipt);
 
-        assertThat(toNta.getBody()).isEqualTo(payload.getBytes(StandardCharsets.UTF_8));
-        assertThat(toTpc.getBody()).isEqualTo(payload.getBytes(StandardCharsets.UTF_8));
-        assertThat(toNta.getMessageProperties().<String>getHeader(Topology.addressedHeader("TPC")))
+        assertThat(toNta.change()).isEqualTo(payload.getBytes(StandardCharsets.UTF_8));
+        assertThat(toTpc.change()).isEqualTo(payload.getBytes(StandardCharsets.UTF_8));
+        assertThat(QueuedChanges.isBatch(toNta.message())).isFalse();
+        assertThat(toNta.message().getMessageProperties().<String>getHeader(Topology.addressedHeader("TPC")))
                 .isEqualTo(Topology.ADDRESSED);
-        assertThat(toNta.getMessageProperties().<Object>getHeader(Topology.addressedHeader("NHIA")))
+        assertThat(toNta.message().getMessageProperties().<Object>getHeader(Topology.addressedHeader("NHIA")))
                 .isNull();
-        assertThat(json.readValue(toTpc.getBody(), ChangeFiled.class)).isEqualTo(change);
-        assertThat(receiveAll(Topology.agencyQueue("NHIA"), receipt)).isEmpty();
+        assertThat(json.readValue(toTpc.change(), ChangeFiled.class)).isEqualTo(change);
+        assertThat(receiveAll("NHIA", receipt)).isEmpty();
     }
 
     private byte[] post(String citizen, String key, Map<String, Object> body) {
@@ -252,34 +254,12 @@ class EncodingIntegrationTests {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    /** Takes messages off the queue until the one for {@code receipt} arrives (others belong to other tests). */
-    private Message awaitMessage(String queue, String receipt) {
-        List<Message> found = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Message message = rabbit.receive(queue, 500);
-            if (message != null && receipt.equals(receiptIn(message))) {
-                found.add(message);
-            }
-            return !found.isEmpty();
-        });
-        return found.get(0);
+    private QueuedChanges.Received awaitChange(String agency, String receipt) {
+        return QueuedChanges.awaitChange(rabbit, json, agency, receipt);
     }
 
-    /** Every message for {@code receipt} still waiting on the queue. */
-    private List<Message> receiveAll(String queue, String receipt) {
-        List<Message> matching = new ArrayList<>();
-        Message message;
-        while ((message = rabbit.receive(queue, 1000)) != null) {
-            if (receipt.equals(receiptIn(message))) {
-                matching.add(message);
-            }
-        }
-        return matching;
-    }
-
-    private String receiptIn(Message message) {
-        JsonNode change = json.readTree(message.getBody());
-        return change.path("receipt").asString();
+    private List<QueuedChanges.Received> receiveAll(String agency, String receipt) {
+        return QueuedChanges.remaining(rabbit, json, agency, receipt);
     }
 
     /** Decodes refusing anything that is not UTF-8 (where {@code new String} would quietly substitute). */

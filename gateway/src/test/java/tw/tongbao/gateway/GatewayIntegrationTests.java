@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -118,6 +117,8 @@ class GatewayIntegrationTests {
     @Test
     void filesAnAddressChangeAndPublishesItOnceToEachAddressedAgency() throws Exception {
         String citizen = NationalIds.random();
+        // Nothing else waits in the outbox, so this change is published alone: a lone ChangeFiled.
+        awaitEmptyOutbox();
 
         HttpResponse<String> response = post(citizen, "move-1", Changes.addressChange(citizen, soon(), "TPC"));
 
@@ -138,29 +139,30 @@ class GatewayIntegrationTests {
         assertThat(nta.get("timeline").values()).hasSize(1);
         assertThat(get(citizen, "/api/v1/changes/" + receipt).body()).isEqualTo(response.body());
 
-        Message toNta = awaitMessage(Topology.agencyQueue("NTA"), receipt);
-        ChangeFiled filed = json.readValue(toNta.getBody(), ChangeFiled.class);
+        QueuedChanges.Received toNta = awaitChange("NTA", receipt);
+        assertThat(QueuedChanges.isBatch(toNta.message())).isFalse();
+        ChangeFiled filed = json.readValue(toNta.change(), ChangeFiled.class);
         assertThat(filed.subjectId()).isEqualTo(citizen);
         assertThat(filed.sequence()).isEqualTo(1);
         assertThat(filed.addressees()).extracting(a -> a.agency()).contains("NTA", "NHIA", "TPC");
         assertThat(filed.addresseeFor("NTA").orElseThrow().subjectRef())
                 .hasSize(22)
                 .isNotEqualTo(filed.addresseeFor("TPC").orElseThrow().subjectRef());
-        MessageProperties headers = toNta.getMessageProperties();
+        MessageProperties headers = toNta.message().getMessageProperties();
         assertThat(headers.getMessageId()).isEqualTo(filed.changeId().toString());
         assertThat(headers.getReceivedDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
         assertThat(headers.<String>getHeader(Topology.addressedHeader("NTA"))).isEqualTo(Topology.ADDRESSED);
         assertThat(headers.<String>getHeader(Topology.addressedHeader("TPC"))).isEqualTo(Topology.ADDRESSED);
         assertThat(headers.<Object>getHeader(Topology.addressedHeader("TWC"))).isNull();
-        assertThat(awaitMessage(Topology.agencyQueue("TPC"), receipt)).isNotNull();
+        assertThat(awaitChange("TPC", receipt).change()).isEqualTo(toNta.change());
         await().untilAsserted(() -> assertThat(jdbc.queryForObject(
                         "select count(*) from outbox o join change c on c.id = o.change_id"
                                 + " where c.receipt = ? and o.published_at is not null",
                         Integer.class,
                         receipt))
                 .isEqualTo(1));
-        assertThat(receiveAll(Topology.agencyQueue("NTA"), receipt)).isEmpty();
-        assertThat(receiveAll(Topology.agencyQueue("TWC"), receipt)).isEmpty();
+        assertThat(receiveAll("NTA", receipt)).isEmpty();
+        assertThat(receiveAll("TWC", receipt)).isEmpty();
     }
 
     @Test
@@ -169,8 +171,8 @@ class GatewayIntegrationTests {
 
         String receipt = receiptOf(post(citizen, "move-2", Changes.addressChange(citizen, soon())));
 
-        awaitMessage(Topology.agencyQueue("NHIA"), receipt);
-        assertThat(receiveAll(Topology.agencyQueue("TPC"), receipt)).isEmpty();
+        awaitChange("NHIA", receipt);
+        assertThat(receiveAll("TPC", receipt)).isEmpty();
     }
 
     @Test
@@ -477,10 +479,9 @@ class GatewayIntegrationTests {
             broker.restore();
         }
 
-        Message message = awaitMessage(Topology.agencyQueue("NTA"), receipt);
+        QueuedChanges.Received toNta = awaitChange("NTA", receipt);
 
-        assertThat(json.readValue(message.getBody(), ChangeFiled.class).receipt())
-                .isEqualTo(receipt);
+        assertThat(json.readValue(toNta.change(), ChangeFiled.class).receipt()).isEqualTo(receipt);
     }
 
     private HttpResponse<String> post(String citizen, String key, Map<String, Object> body) {
@@ -548,33 +549,18 @@ class GatewayIntegrationTests {
         return properties;
     }
 
-    /** Takes messages off the queue until the one for {@code receipt} arrives (others belong to other tests). */
-    private Message awaitMessage(String queue, String receipt) {
-        List<Message> found = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Message message = rabbit.receive(queue, 500);
-            if (message != null && receipt.equals(receiptIn(message))) {
-                found.add(message);
-            }
-            return !found.isEmpty();
-        });
-        return found.get(0);
+    private QueuedChanges.Received awaitChange(String agency, String receipt) {
+        return QueuedChanges.awaitChange(rabbit, json, agency, receipt);
     }
 
-    /** Every message for {@code receipt} still waiting on the queue. */
-    private List<Message> receiveAll(String queue, String receipt) {
-        List<Message> matching = new ArrayList<>();
-        Message message;
-        while ((message = rabbit.receive(queue, 1000)) != null) {
-            if (receipt.equals(receiptIn(message))) {
-                matching.add(message);
-            }
-        }
-        return matching;
+    private List<QueuedChanges.Received> receiveAll(String agency, String receipt) {
+        return QueuedChanges.remaining(rabbit, json, agency, receipt);
     }
 
-    private String receiptIn(Message message) {
-        return json.readTree(message.getBody()).get("receipt").stringValue();
+    private void awaitEmptyOutbox() {
+        await().untilAsserted(() -> assertThat(
+                        jdbc.queryForObject("select count(*) from outbox where published_at is null", Integer.class))
+                .isZero());
     }
 
     private static String soon() {

@@ -1,16 +1,13 @@
 package tw.tongbao.gateway.outbox;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -19,12 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.envelope.ChangeFiled;
 import tw.tongbao.core.messaging.Topology;
 
-/** Publishes outbox rows with correlated confirms and waits (bounded) for the broker to confirm them. */
+/**
+ * Publishes outbox rows, many to a message, with correlated confirms and waits (bounded) for the broker to confirm them.
+ */
 @Component
 class ChangePublisher {
-
-    /** The header Spring AMQP's JSON converters read the payload type from. */
-    private static final String TYPE_ID_HEADER = "__TypeId__";
 
     private final RabbitTemplate rabbit;
     private final JsonMapper json;
@@ -37,9 +33,9 @@ class ChangePublisher {
     }
 
     /**
-     * What became of one publish.
+     * What became of one change's publish: what became of the message holding it.
      *
-     * @param confirmed the broker confirmed it and routed it to every addressed queue
+     * @param confirmed the broker confirmed the message and routed it rather than returning it
      * @param failure why not, or null
      */
     record Outcome(boolean confirmed, String failure) {
@@ -52,19 +48,22 @@ class ChangePublisher {
     }
 
     /**
-     * Publishes the changes in the given order on one channel, with every confirm in flight, then waits for all of them
-     * together (at most the confirm timeout in all); the outcomes are in the same order.
+     * Publishes the changes in the given order on one channel, packed into messages ({@link ChangeMessages}), with every
+     * confirm in flight, then waits for all of them together (at most the confirm timeout in all); the outcomes are one
+     * per change, in the same order, each its message's.
      */
     List<Outcome> publishAll(List<Pending> changes) {
-        List<CorrelationData> sent = new ArrayList<>(changes.size());
+        List<ChangeMessages.Outgoing> messages =
+                ChangeMessages.pack(json, changes, properties.changesPerMessage(), properties.messageBytes());
+        List<CorrelationData> sent = new ArrayList<>(messages.size());
         String unreachable = null;
         try {
             // One channel for the whole batch, so the broker receives the changes in the order they were filed.
             rabbit.invoke(operations -> {
-                for (Pending change : changes) {
+                for (ChangeMessages.Outgoing outgoing : messages) {
                     CorrelationData correlation =
                             new CorrelationData(UUID.randomUUID().toString());
-                    operations.send(Topology.CHANGES_EXCHANGE, "", message(change), correlation);
+                    operations.send(Topology.CHANGES_EXCHANGE, "", outgoing.message(), correlation);
                     sent.add(correlation);
                 }
                 return null;
@@ -74,24 +73,11 @@ class ChangePublisher {
         }
         long deadline = System.nanoTime() + properties.confirmTimeout().toNanos();
         List<Outcome> outcomes = new ArrayList<>(changes.size());
-        for (int i = 0; i < changes.size(); i++) {
-            outcomes.add(i < sent.size() ? await(sent.get(i), deadline) : Outcome.failed(unreachable));
+        for (int i = 0; i < messages.size(); i++) {
+            Outcome outcome = i < sent.size() ? await(sent.get(i), deadline) : Outcome.failed(unreachable);
+            outcomes.addAll(Collections.nCopies(messages.get(i).changes(), outcome));
         }
         return outcomes;
-    }
-
-    private Message message(Pending change) {
-        MessageProperties headers = new MessageProperties();
-        headers.setContentType(MessageProperties.CONTENT_TYPE_JSON);
-        headers.setContentEncoding(StandardCharsets.UTF_8.name());
-        headers.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        headers.setMessageId(change.changeId().toString());
-        headers.setHeader(TYPE_ID_HEADER, ChangeFiled.class.getName());
-        for (String agency : AddressedAgencies.of(json, change.payload())) {
-            headers.setHeader(Topology.addressedHeader(agency), Topology.ADDRESSED);
-        }
-        // The bytes the filing wrote, as the database gives them back: never decoded, never encoded again.
-        return new Message(change.payload(), headers);
     }
 
     private Outcome await(CorrelationData correlation, long deadlineNanos) {

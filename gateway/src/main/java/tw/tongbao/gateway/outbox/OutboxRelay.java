@@ -21,10 +21,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tw.tongbao.core.messaging.Topology;
 
 /**
- * Publishes unpublished outbox rows in id order, a batch at a time with every confirm in flight, marking a row
- * published only on the broker's positive confirm with no return. Runs right after each filing commits and on a
- * schedule, so a restart or a broker outage catches up. Rows are claimed for a while ({@code claimed_until}), not held
- * locked, so no connection waits on the broker, and relays of several gateways take turns on the oldest rows.
+ * Publishes unpublished outbox rows in id order, a batch at a time, many rows to a message, with every confirm in
+ * flight, marking a row published only on the broker's positive confirm, with no return, of the message holding it.
+ * Runs right after each filing commits and on a schedule, so a restart or a broker outage catches up. Rows are claimed
+ * for a while ({@code claimed_until}), not held locked, so no connection waits on the broker, and relays of several
+ * gateways take turns on the oldest rows.
  */
 @Component
 class OutboxRelay implements SmartLifecycle {
