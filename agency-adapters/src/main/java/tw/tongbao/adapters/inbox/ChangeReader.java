@@ -2,11 +2,10 @@ package tw.tongbao.adapters.inbox;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.Function;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.util.MimeTypeUtils;
@@ -14,19 +13,24 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.change.ChangeType;
-import tw.tongbao.core.envelope.Addressee;
 import tw.tongbao.core.envelope.ChangeFiled;
+import tw.tongbao.core.envelope.ChangeFiledBatch;
 
-/** Reads a {@link ChangeFiled} off an agency queue and finds the agency's addressee entry, or says why it cannot. */
+/**
+ * Reads what a message off an agency queue holds for the queue's agency: a lone {@link ChangeFiled}, or the changes of a
+ * {@link ChangeFiledBatch} addressed to it, each with its own bytes; and what cannot be delivered, with why.
+ */
 final class ChangeReader {
 
+    private final JsonMapper json;
     private final Parser parser;
 
     ChangeReader(JsonMapper json) {
-        this(parser(json));
+        this(json, parser(json));
     }
 
-    ChangeReader(Parser parser) {
+    ChangeReader(JsonMapper json, Parser parser) {
+        this.json = json;
         this.parser = parser;
     }
 
@@ -41,9 +45,9 @@ final class ChangeReader {
                 : changes.readValue(new String(body, charset));
     }
 
-    /** The change and this agency's entry in it; throws {@link PoisonMessage} when there is none to deliver. */
-    Read read(Message message, String agency) {
-        return entry(parse(message), agency);
+    /** What the message holds for the agency: the changes to store and what to set aside. */
+    Taken take(Message message, String agency) {
+        return parse(message).take(agency);
     }
 
     /** A reader for the messages of one inbox batch (see {@link Batch}). */
@@ -51,45 +55,70 @@ final class ChangeReader {
         return new Batch();
     }
 
-    /** The change a message carries, checked for what every agency's delivery needs; else {@link PoisonMessage}. */
-    private ChangeFiled parse(Message message) {
+    /**
+     * The message read for every agency at once. A batch is split after its body is made UTF-8, as the split's byte
+     * offsets and the stored messages are; one bad change in it is unreadable alone.
+     */
+    private ParsedMessage parse(Message message) {
         MessageProperties properties = message.getMessageProperties();
-        String contentType = properties.getContentType();
-        // As Spring AMQP's converter: JSON when the type says so, or when it says nothing (octet-stream, its default).
+        try {
+            requireJson(properties.getContentType());
+            Charset charset = charset(properties);
+            if (!ParsedMessage.isBatch(message)) {
+                return ParsedMessage.lone(message, change(message.getBody(), charset));
+            }
+            byte[] body = charset.equals(StandardCharsets.UTF_8)
+                    ? message.getBody()
+                    : new String(message.getBody(), charset).getBytes(StandardCharsets.UTF_8);
+            List<ParsedMessage.Change> changes = new ArrayList<>();
+            for (byte[] change : split(body)) {
+                changes.add(change(change, StandardCharsets.UTF_8));
+            }
+            return ParsedMessage.batch(message, changes);
+        } catch (PoisonMessage e) {
+            return ParsedMessage.unreadable(message, e.getMessage());
+        }
+    }
+
+    private List<byte[]> split(byte[] body) {
+        try {
+            return ChangeFiledBatch.split(json, body);
+        } catch (IllegalArgumentException e) {
+            throw new PoisonMessage("unreadable batch of filed changes: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** One change's bytes, read and checked for what every agency's delivery needs, or why they cannot be. */
+    private ParsedMessage.Change change(byte[] bytes, Charset charset) {
+        ChangeFiled change;
+        try {
+            change = parser.parse(bytes, charset);
+        } catch (JacksonException | IllegalArgumentException e) {
+            return ParsedMessage.Change.unreadable(bytes, describe(e));
+        }
+        try {
+            require(change != null, "unparseable ChangeFiled JSON: the body is JSON null");
+            require(change.changeId() != null, "changeId is missing");
+            require(change.receipt() != null && !change.receipt().isBlank(), "receipt is missing");
+            require(change.type() != null, "type is missing");
+            require(
+                    change.effectiveDate() != null && change.submittedAt() != null,
+                    "effectiveDate or submittedAt is missing");
+        } catch (PoisonMessage e) {
+            return ParsedMessage.Change.unreadable(bytes, e.getMessage());
+        }
+        return new ParsedMessage.Change(bytes, change, null);
+    }
+
+    /** As Spring AMQP's converter: JSON when the type says so, or when it says nothing (octet-stream, its default). */
+    private static void requireJson(String contentType) {
         if (contentType == null
                 || !(contentType.equals(MessageProperties.CONTENT_TYPE_BYTES) || contentType.contains("json"))) {
             throw new PoisonMessage("not a JSON message (content type " + contentType + ")");
         }
-        ChangeFiled change;
-        try {
-            change = parser.parse(message.getBody(), charset(properties));
-        } catch (JacksonException | IllegalArgumentException e) {
-            throw new PoisonMessage(describe(e));
-        }
-        if (change == null) {
-            throw new PoisonMessage("unparseable ChangeFiled JSON: the body is JSON null");
-        }
-        require(change.changeId() != null, "changeId is missing");
-        require(change.receipt() != null && !change.receipt().isBlank(), "receipt is missing");
-        require(change.type() != null, "type is missing");
-        require(
-                change.effectiveDate() != null && change.submittedAt() != null,
-                "effectiveDate or submittedAt is missing");
-        return change;
     }
 
-    /** The agency's entry in a change, or {@link PoisonMessage} when it has none to deliver. */
-    private static Read entry(ChangeFiled change, String agency) {
-        Addressee addressee = change.addresseeFor(agency)
-                .orElseThrow(() -> new PoisonMessage("no addressee entry for agency " + agency));
-        require(addressee.deliveryId() != null, "the addressee entry for " + agency + " has no deliveryId");
-        require(
-                addressee.subjectRef() != null && !addressee.subjectRef().isBlank(),
-                "the addressee entry for " + agency + " has no subjectRef");
-        return new Read(change, addressee);
-    }
-
-    private static void require(boolean condition, String problem) {
+    static void require(boolean condition, String problem) {
         if (!condition) {
             throw new PoisonMessage(problem);
         }
@@ -105,8 +134,12 @@ final class ChangeReader {
                 name = null;
             }
         }
-        // An unknown or illegal name throws IllegalArgumentException: the message cannot be read.
-        return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
+        try {
+            return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            // An unknown or illegal name: the message cannot be read.
+            throw new PoisonMessage(describe(e));
+        }
     }
 
     private static String describe(RuntimeException e) {
@@ -127,8 +160,19 @@ final class ChangeReader {
         return line.length() > 300 ? line.substring(0, 300) : line;
     }
 
-    /** A readable change and the agency's entry in it. */
-    record Read(ChangeFiled change, Addressee addressee) {}
+    /**
+     * What one message holds for one agency: its changes for the agency, each with the bytes its message row stores,
+     * and what can never become a delivery (a bad change of a batch alone, else the whole message), with why.
+     */
+    record Taken(List<InboxWriter.Received> received, List<SetAside> setAside) {
+
+        static Taken setAside(byte[] body, String reason) {
+            return new Taken(List.of(), List.of(new SetAside(body, reason)));
+        }
+    }
+
+    /** Bytes to keep as poison, and why they can never be delivered. */
+    record SetAside(byte[] body, String reason) {}
 
     /** Turns a message body in the given charset into a change; throws what Jackson throws. */
     @FunctionalInterface
@@ -137,62 +181,30 @@ final class ChangeReader {
     }
 
     /**
-     * Reads the messages of one inbox batch, parsing each change once however many agency queues its copies came on
-     * (about five): a copy is read from an earlier one's outcome, change or poison reason, only when it proves to be the
-     * same message (same message id, which the gateway sets to the change id, same content type and encoding, identical
-     * bytes), so a damaged copy is parsed, and set aside, on its own. Not thread-safe: one batch, one thread.
+     * Reads the messages of one inbox batch, reading each message once however many agency queues its copies came on
+     * (about five; a batch of changes, on every queue any of its changes is addressed to): a copy is taken from an
+     * earlier one's reading only when it proves to be the same message (same message id, same type id, content type
+     * and encoding, identical bytes), so a damaged copy is read, and set aside, on its own. Not thread-safe: one batch,
+     * one thread.
      */
     final class Batch {
 
-        private final Map<String, Parsed> byMessageId = new HashMap<>();
+        private final Map<String, ParsedMessage> byMessageId = new HashMap<>();
 
         private Batch() {}
 
-        /** As {@link ChangeReader#read}. */
-        Read read(Message message, String agency) {
-            MessageProperties properties = message.getMessageProperties();
-            String id = properties.getMessageId();
+        /** As {@link ChangeReader#take}. */
+        Taken take(Message message, String agency) {
+            String id = message.getMessageProperties().getMessageId();
             if (id == null) {
-                return ChangeReader.this.read(message, agency);
+                return ChangeReader.this.take(message, agency);
             }
-            Parsed parsed = byMessageId.get(id);
+            ParsedMessage parsed = byMessageId.get(id);
             if (parsed == null || !parsed.isCopyOf(message)) {
-                parsed = Parsed.of(message, ChangeReader.this::parse);
+                parsed = parse(message);
                 byMessageId.putIfAbsent(id, parsed);
             }
-            return entry(parsed.change(), agency);
-        }
-    }
-
-    /** One message's outcome: its change, or why it has none (then {@link #change} throws that again). */
-    private record Parsed(byte[] body, String contentType, String contentEncoding, ChangeFiled read, String poison) {
-
-        static Parsed of(Message message, Function<Message, ChangeFiled> parse) {
-            MessageProperties properties = message.getMessageProperties();
-            ChangeFiled change = null;
-            String poison = null;
-            try {
-                change = parse.apply(message);
-            } catch (PoisonMessage e) {
-                poison = e.getMessage();
-            }
-            return new Parsed(
-                    message.getBody(), properties.getContentType(), properties.getContentEncoding(), change, poison);
-        }
-
-        /** The same bytes in the same content type and encoding: parsing it would give the same outcome. */
-        boolean isCopyOf(Message message) {
-            MessageProperties properties = message.getMessageProperties();
-            return Objects.equals(contentType, properties.getContentType())
-                    && Objects.equals(contentEncoding, properties.getContentEncoding())
-                    && Arrays.equals(body, message.getBody());
-        }
-
-        ChangeFiled change() {
-            if (poison != null) {
-                throw new PoisonMessage(poison);
-            }
-            return read;
+            return parsed.take(agency);
         }
     }
 }

@@ -30,9 +30,9 @@ import tw.tongbao.core.messaging.Topology;
 
 /**
  * One listener container, with one consumer thread and one channel, on every agency queue: stores each batch (whatever
- * queues its messages came from) with its changes' messages once, then all its deliveries in one transaction, commits,
- * then acknowledges it; sets poison messages aside in the name of the queue they came from; leaves messages on the
- * queues (after a pause) while the database is unreachable.
+ * queues its messages came from, each a lone change or a batch of changes) with its changes' messages once, then all its
+ * deliveries in one transaction, commits, then acknowledges it; sets poison (a bad change of a batch alone) aside in
+ * the name of the queue it came from; leaves messages on the queues (after a pause) while the database is unreachable.
  */
 @Component
 class InboxConsumers implements SmartLifecycle {
@@ -108,7 +108,7 @@ class InboxConsumers implements SmartLifecycle {
      * Stores a batch of messages from any of the agency queues: the changes' messages, each once, in a short
      * transaction of their own, then every agency's deliveries in one transaction (poison set aside in it too), then
      * acknowledges its last delivery tag with {@code multiple}; a batch that fails for a reason other than the database
-     * is handled again one message at a time, so only the bad message is set aside.
+     * is handled again one message, and one change, at a time, so only the bad change is set aside.
      */
     private void onMessages(List<Message> messages, Channel channel) throws IOException {
         long last = messages.get(messages.size() - 1).getMessageProperties().getDeliveryTag();
@@ -116,19 +116,18 @@ class InboxConsumers implements SmartLifecycle {
             Map<Agency, List<InboxWriter.Received>> received = new LinkedHashMap<>();
             List<InboxWriter.Received> all = new ArrayList<>(messages.size());
             List<Unreadable> unreadable = new ArrayList<>();
-            // A change comes once per agency queue it is addressed to, often in the same batch: parsed once.
+            // A message comes once per agency queue it is addressed to, often in the same batch: read once.
             ChangeReader.Batch batch = reader.batch();
             for (Message message : messages) {
                 String queue = message.getMessageProperties().getConsumerQueue();
                 Agency agency = agencies.get(queue);
-                try {
-                    ChangeReader.Read read = read(agency, queue, message, batch);
-                    InboxWriter.Received one =
-                            new InboxWriter.Received(read.change(), read.addressee(), message.getBody());
-                    received.computeIfAbsent(agency, a -> new ArrayList<>()).add(one);
-                    all.add(one);
-                } catch (PoisonMessage e) {
-                    unreadable.add(new Unreadable(queue, message, e.getMessage()));
+                ChangeReader.Taken taken = take(agency, queue, message, batch);
+                if (!taken.received().isEmpty()) {
+                    received.computeIfAbsent(agency, a -> new ArrayList<>()).addAll(taken.received());
+                    all.addAll(taken.received());
+                }
+                for (ChangeReader.SetAside bad : taken.setAside()) {
+                    unreadable.add(new Unreadable(queue, bad));
                 }
             }
             // Committed before the delivery transaction starts, so that no other instance's inbox waits for it (see
@@ -138,15 +137,15 @@ class InboxConsumers implements SmartLifecycle {
                 for (Unreadable poisoned : unreadable) {
                     poison.keep(
                             poisoned.queue(),
-                            poisoned.reason(),
-                            poisoned.message().getBody());
+                            poisoned.bad().reason(),
+                            poisoned.bad().body());
                 }
                 return writer.storeDeliveries(received);
             });
             channel.basicAck(last, true);
             wake(stored);
         } catch (DataIntegrityViolationException e) {
-            // A message the database refuses (bytes that are not UTF-8, say): find it, store the others.
+            // A change the database refuses (bytes that are not UTF-8, say): find it, store the others.
             oneByOne(messages, last, channel);
         } catch (DataAccessException | TransactionException e) {
             log.warn(
@@ -175,24 +174,48 @@ class InboxConsumers implements SmartLifecycle {
         }
     }
 
-    /** A message of a batch that cannot be read as a change, set aside in the batch's transaction. */
-    private record Unreadable(String queue, Message message, String reason) {}
+    /** Something a message of a batch holds that can never be delivered, set aside in the batch's transaction. */
+    private record Unreadable(String queue, ChangeReader.SetAside bad) {}
 
-    /** Stores one message and acknowledges it; false, leaving it unacknowledged, when the database is unreachable. */
+    /**
+     * Stores one message, each of its changes on its own, and acknowledges it; false, leaving it unacknowledged, when
+     * the database is unreachable (the changes stored by then are found stored when it comes back).
+     */
     private boolean onMessage(Message message, Channel channel) throws IOException {
         long tag = message.getMessageProperties().getDeliveryTag();
         String queue = message.getMessageProperties().getConsumerQueue();
         Agency agency = agencies.get(queue);
+        ChangeReader.Taken taken;
         try {
-            ChangeReader.Read read = readOrSetAside(agency, queue, message);
-            if (read != null && writer.store(agency, read.change(), read.addressee(), message.getBody())) {
-                wake(Set.of(agency.code().value()));
+            taken = take(agency, queue, message, reader.batch());
+        } catch (RuntimeException e) {
+            taken = ChangeReader.Taken.setAside(message.getBody(), "could not be stored: " + e);
+        }
+        for (ChangeReader.SetAside bad : taken.setAside()) {
+            if (!alone(queue, bad.body(), () -> poison.keep(queue, bad.reason(), bad.body()))) {
+                return false;
             }
-            channel.basicAck(tag, false);
+        }
+        for (InboxWriter.Received one : taken.received()) {
+            if (!alone(queue, one.message(), () -> store(agency, one))) {
+                return false;
+            }
+        }
+        channel.basicAck(tag, false);
+        return true;
+    }
+
+    /**
+     * Does one step of the one-by-one handling (storing one change, or setting one aside); a step that fails for a
+     * reason other than the database being unreachable sets its bytes aside instead; false when neither can be done.
+     */
+    private boolean alone(String queue, byte[] body, Runnable step) {
+        try {
+            step.run();
             return true;
         } catch (DataIntegrityViolationException e) {
-            // The database refuses this message, not every message: requeueing it would loop for ever.
-            return setAsideAfterFailure(queue, message, channel, tag, e);
+            // The database refuses this change, not every change: requeueing it would loop for ever.
+            return setAsideAfterFailure(queue, body, e);
         } catch (DataAccessException | TransactionException e) {
             log.warn(
                     "cannot store a message from {} ({}); requeueing it and the rest of its batch after a pause",
@@ -200,19 +223,22 @@ class InboxConsumers implements SmartLifecycle {
                     e.toString());
             return false;
         } catch (RuntimeException e) {
-            return setAsideAfterFailure(queue, message, channel, tag, e);
+            return setAsideAfterFailure(queue, body, e);
         }
     }
 
-    /**
-     * The change a message carries for the agency of the queue it came from; throws {@link PoisonMessage} when there is
-     * none to deliver.
-     */
-    private ChangeReader.Read read(Agency agency, String queue, Message message, ChangeReader.Batch batch) {
-        if (agency == null) {
-            throw new PoisonMessage("not from an agency queue: " + queue);
+    private void store(Agency agency, InboxWriter.Received received) {
+        if (writer.store(agency, received)) {
+            wake(Set.of(agency.code().value()));
         }
-        return batch.read(message, agency.code().value());
+    }
+
+    /** What a message holds for the agency of the queue it came from. */
+    private ChangeReader.Taken take(Agency agency, String queue, Message message, ChangeReader.Batch batch) {
+        if (agency == null) {
+            return ChangeReader.Taken.setAside(message.getBody(), "not from an agency queue: " + queue);
+        }
+        return batch.take(message, agency.code().value());
     }
 
     /** Wakes the dispatchers of the agencies that got new deliveries, and the relay that sends their reports. */
@@ -225,14 +251,12 @@ class InboxConsumers implements SmartLifecycle {
     }
 
     /**
-     * A message that broke storing for another reason is kept as poison rather than lost or looped; false, leaving it
-     * unacknowledged, when even that cannot be stored.
+     * A change (or message) that broke storing for another reason is kept as poison rather than lost or looped; false
+     * when even that cannot be stored.
      */
-    private boolean setAsideAfterFailure(String queue, Message message, Channel channel, long tag, RuntimeException e)
-            throws IOException {
+    private boolean setAsideAfterFailure(String queue, byte[] body, RuntimeException e) {
         try {
-            poison.keep(queue, "could not be stored: " + e, message.getBody());
-            channel.basicAck(tag, false);
+            poison.keep(queue, "could not be stored: " + e, body);
             return true;
         } catch (RuntimeException storing) {
             log.warn(
@@ -240,16 +264,6 @@ class InboxConsumers implements SmartLifecycle {
                     queue,
                     storing.toString());
             return false;
-        }
-    }
-
-    /** The change to store, or null when the message was set aside as poison. */
-    private ChangeReader.Read readOrSetAside(Agency agency, String queue, Message message) {
-        try {
-            return read(agency, queue, message, reader.batch());
-        } catch (PoisonMessage e) {
-            poison.keep(queue, e.getMessage(), message.getBody());
-            return null;
         }
     }
 

@@ -61,8 +61,8 @@ class InboxWriter {
     }
 
     /** Stores the delivery; false when it was already stored (a redelivered message). */
-    boolean store(Agency agency, ChangeFiled change, Addressee addressee, byte[] message) {
-        return storeAll(agency, List.of(new Received(change, addressee, message)));
+    boolean store(Agency agency, Received received) {
+        return storeAll(agency, List.of(received));
     }
 
     /**
@@ -88,8 +88,8 @@ class InboxWriter {
      *
      * <p>Between this commit and the delivery transaction's, a crash or failure leaves messages stored for deliveries
      * that are not: their AMQP messages were not acknowledged, so they come back and this statement then finds the rows
-     * there and leaves them (the claim reads the same text). A message whose deliveries are never stored (its AMQP
-     * message later set aside as poison by the one-by-one retry) stays as a row nothing reads; nothing deletes it,
+     * there and leaves them (the claim reads the same text). A message whose deliveries are never stored (its change
+     * later set aside as poison by the one-by-one retry) stays as a row nothing reads; nothing deletes it,
      * and nothing needs to: the claim only reads a message through one of its deliveries, and another agency's
      * delivery of the same change reuses it. The delivery rows are inserted only after this commit, and no statement
      * deletes a message, so no delivery is ever without its message.
@@ -204,7 +204,10 @@ class InboxWriter {
         });
     }
 
-    /** One message's change and this agency's entry in it, with the message's body as it came (UTF-8 JSON). */
+    /**
+     * A change and this agency's entry in it, with the bytes its message row stores (UTF-8 JSON): a lone message's body
+     * as it came, or the change's own bytes in a batch.
+     */
     record Received(ChangeFiled change, Addressee addressee, byte[] message) {}
 
     /**

@@ -70,7 +70,7 @@ class InboxWriterAcrossAgenciesIntegrationTests {
         db.empty();
         for (Agency agency : List.of(NHIA, NTA)) {
             for (InboxWriter.Received one : batch(changes, agency).get(agency)) {
-                writer.store(agency, one.change(), one.addressee(), one.message());
+                writer.store(agency, one);
             }
         }
 

@@ -122,7 +122,7 @@ class InboxWriterIntegrationTests {
         Map<UUID, String> batched = db.outcomes();
         db.empty();
         for (InboxWriter.Received one : all) {
-            writer.store(EngineDatabase.AGENCY, one.change(), one.addressee(), one.message());
+            writer.store(EngineDatabase.AGENCY, one);
         }
 
         assertThat(batched).isEqualTo(db.outcomes()).isNotEmpty();

@@ -23,33 +23,39 @@ public final class CountingJson {
     public final JsonMapper json;
 
     public CountingJson() {
-        SimpleModule counting = new SimpleModule("count-changes")
-                .setDeserializerModifier(new ValueDeserializerModifier() {
-                    @Override
-                    public ValueDeserializer<?> modifyDeserializer(
-                            DeserializationConfig config,
-                            BeanDescription.Supplier description,
-                            ValueDeserializer<?> found) {
-                        return description.getBeanClass() == ChangeFiled.class ? new Counting(found) : found;
-                    }
-                });
-        json = JsonMapper.builder().addModule(counting).build();
+        json = JsonMapper.builder()
+                .addModule(counting(changesParsed::incrementAndGet))
+                .build();
     }
 
-    private final class Counting extends DelegatingDeserializer {
+    /** A module that runs {@code parsed} each time a mapper it is added to parses a {@link ChangeFiled}. */
+    public static SimpleModule counting(Runnable parsed) {
+        return new SimpleModule("count-changes").setDeserializerModifier(new ValueDeserializerModifier() {
+            @Override
+            public ValueDeserializer<?> modifyDeserializer(
+                    DeserializationConfig config, BeanDescription.Supplier description, ValueDeserializer<?> found) {
+                return description.getBeanClass() == ChangeFiled.class ? new Counting(found, parsed) : found;
+            }
+        });
+    }
 
-        Counting(ValueDeserializer<?> delegate) {
+    private static final class Counting extends DelegatingDeserializer {
+
+        private final Runnable parsed;
+
+        Counting(ValueDeserializer<?> delegate, Runnable parsed) {
             super(delegate);
+            this.parsed = parsed;
         }
 
         @Override
         protected ValueDeserializer<?> newDelegatingInstance(ValueDeserializer<?> delegate) {
-            return new Counting(delegate);
+            return new Counting(delegate, parsed);
         }
 
         @Override
         public Object deserialize(JsonParser parser, DeserializationContext context) {
-            changesParsed.incrementAndGet();
+            parsed.run();
             return super.deserialize(parser, context);
         }
     }
