@@ -277,6 +277,41 @@ class InboxChangeBatchesIntegrationTests {
         assertThat(INBOX_PARSES).hasValue(changes.size());
     }
 
+    @Test
+    void manyDeliveriesInOneInboxBatchAreStoredInPartsOfBoundedSize() {
+        // Two batch messages of 110 changes on five queues: one inbox batch of 1,100 deliveries, more than one
+        // transaction's worth of head-of-line locks (500).
+        List<ChangeFiled> first = new ArrayList<>();
+        List<ChangeFiled> second = new ArrayList<>();
+        for (int i = 0; i < 110; i++) {
+            first.add(Filed.addressChange("parts-a-" + i, 1, AGENCIES));
+            second.add(Filed.addressChange("parts-b-" + i, 1, AGENCIES));
+        }
+        List<ChangeFiled> all = new ArrayList<>(first);
+        all.addAll(second);
+
+        inbox().stop();
+        publish(batch(bytes(first), AGENCIES));
+        publish(batch(bytes(second), AGENCIES));
+        try (InboxStatements statements = InboxStatements.install(jdbc)) {
+            inbox().start();
+
+            await().atMost(WAIT).until(() -> stored(all) == 1_100);
+            assertThat(statements.messageInserts()).isOne();
+            assertThat(statements.deliveryTransactions()).isEqualTo(3);
+        }
+        // Stored in parts, every one still goes out.
+        await().atMost(WAIT)
+                .until(() -> jdbc.sql("SELECT count(*) FROM adapter_delivery WHERE receipt = ANY(:receipts)"
+                                        + " AND status = 'DELIVERED'")
+                                .param(
+                                        "receipts",
+                                        all.stream().map(ChangeFiled::receipt).toArray(String[]::new))
+                                .query(Long.class)
+                                .single()
+                        == 1_100);
+    }
+
     /** A batch message as the gateway publishes it, to the given agencies' queues. */
     private static Message batch(List<byte[]> changes, String... agencies) {
         MessageProperties properties = properties(agencies);

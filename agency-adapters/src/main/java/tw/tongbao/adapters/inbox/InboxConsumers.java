@@ -106,7 +106,8 @@ class InboxConsumers implements SmartLifecycle {
 
     /**
      * Stores a batch of messages from any of the agency queues: the changes' messages, each once, in a short
-     * transaction of their own, then every agency's deliveries in one transaction (poison set aside in it too), then
+     * transaction of their own, then every agency's deliveries in one transaction, or in a few when they are many
+     * (poison set aside in the last), then
      * acknowledges its last delivery tag with {@code multiple}; a batch that fails for a reason other than the database
      * is handled again one message, and one change, at a time, so only the bad change is set aside.
      */
@@ -133,17 +134,23 @@ class InboxConsumers implements SmartLifecycle {
             // Committed before the delivery transaction starts, so that no other instance's inbox waits for it (see
             // InboxWriter.storeMessages); if what follows fails, the batch comes back and finds them stored.
             writer.storeMessages(all);
-            Set<String> stored = transactions.execute(tx -> {
-                for (Unreadable poisoned : unreadable) {
-                    poison.keep(
-                            poisoned.queue(),
-                            poisoned.bad().reason(),
-                            poisoned.bad().body());
-                }
-                return writer.storeDeliveries(received);
-            });
+            // A big batch in parts (see InboxWriter.parts), the poison with the last, so that a part that fails leaves
+            // none kept twice when the batch comes back; parts stored before it are found stored.
+            List<Map<Agency, List<InboxWriter.Received>>> parts = InboxWriter.parts(received);
+            for (int i = 0; i < parts.size(); i++) {
+                Map<Agency, List<InboxWriter.Received>> part = parts.get(i);
+                List<Unreadable> aside = i == parts.size() - 1 ? unreadable : List.of();
+                wake(transactions.execute(tx -> {
+                    for (Unreadable poisoned : aside) {
+                        poison.keep(
+                                poisoned.queue(),
+                                poisoned.bad().reason(),
+                                poisoned.bad().body());
+                    }
+                    return writer.storeDeliveries(part);
+                }));
+            }
             channel.basicAck(last, true);
-            wake(stored);
         } catch (DataIntegrityViolationException e) {
             // A change the database refuses (bytes that are not UTF-8, say): find it, store the others.
             oneByOne(messages, last, channel);

@@ -38,6 +38,15 @@ class InboxWriter {
 
     private static final Logger log = LoggerFactory.getLogger(InboxWriter.class);
 
+    /**
+     * Most deliveries one delivery transaction stores. Each new delivery takes its subject's head-of-line advisory lock
+     * (V3), held to the commit in PostgreSQL's shared lock table, which holds about {@code max_locks_per_transaction}
+     * (64) × {@code max_connections} (100) locks for all sessions together; an inbox batch of 64 messages, each a batch
+     * of up to 100 changes, could hold 6,400 at once and leave other sessions "out of shared memory". Parts of this
+     * size keep each transaction's locks, and how long a settlement may wait for one of them, small.
+     */
+    static final int DELIVERIES_PER_TRANSACTION = 500;
+
     private static final Comparator<Agency> BY_CODE =
             Comparator.comparing(agency -> agency.code().value());
 
@@ -202,6 +211,30 @@ class InboxWriter {
             }
             return storing;
         });
+    }
+
+    /**
+     * The deliveries of a batch cut into parts of at most {@link #DELIVERIES_PER_TRANSACTION}, each to be stored in a
+     * transaction of its own, in order: the agencies in the batch's order, each agency's deliveries in list order, so
+     * a later part sees the earlier ones stored, as a later batch would. At least one part, empty when there are none.
+     */
+    static List<Map<Agency, List<Received>>> parts(Map<Agency, List<Received>> received) {
+        List<Map<Agency, List<Received>>> parts = new ArrayList<>();
+        Map<Agency, List<Received>> part = new LinkedHashMap<>();
+        int size = 0;
+        for (Map.Entry<Agency, List<Received>> agency : received.entrySet()) {
+            for (Received one : agency.getValue()) {
+                if (size == DELIVERIES_PER_TRANSACTION) {
+                    parts.add(part);
+                    part = new LinkedHashMap<>();
+                    size = 0;
+                }
+                part.computeIfAbsent(agency.getKey(), a -> new ArrayList<>()).add(one);
+                size++;
+            }
+        }
+        parts.add(part);
+        return parts;
     }
 
     /**
