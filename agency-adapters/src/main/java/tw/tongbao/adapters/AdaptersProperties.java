@@ -13,9 +13,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param claimBatchSize most deliveries one dispatcher claims in one go (also bounded by free bulkhead permits)
  * @param jitterFraction how far a retry wait may stray from the schedule, as a fraction (0.2 = ±20 %)
  * @param maxRetryAfter the longest {@code Retry-After} hint honoured
- * @param consumerPrefetch unacknowledged messages each agency queue may have out to the inbox (default 128): the inbox
+ * @param consumerPrefetch unacknowledged messages each agency queue may have out to the inbox (default 32): the inbox
  *     consumes every agency queue with one consumer each on one channel, and the prefetch is per consumer, so up to
- *     this many per queue, this times the number of agencies in all, wait in memory for the inbox's thread
+ *     this many per queue, this times the number of agencies in all, wait in memory for the inbox's thread. A message
+ *     may be a batch of up to 100 changes (the gateway's {@code tongbao.outbox.message-bytes}, 128 KiB): after an
+ *     outage with full queues, 8 agencies × 32 such messages hold 32 MiB of bodies, 128 would hold 128 MiB
  * @param databaseDownBackoff how long the inbox waits before requeueing messages it could not store
  * @param relayBatchSize most report rows the relay publishes in one go
  * @param relayPollInterval how often the relay looks for reports when nothing woke it
@@ -25,8 +27,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     over its leases
  * @param healthInterval how often an {@code AgencyHealth} snapshot of each agency is published
  * @param inboxBatchSize most messages, from any of the agency queues, stored together (their changes' messages in one
- *     transaction, all their deliveries in another) and acknowledged together (default 64; at most the prefetch, so
- *     that one busy queue alone can fill a batch)
+ *     transaction, all their deliveries in another) and acknowledged together (default 64, but at most the prefetch, so
+ *     that one busy queue alone can fill a batch: 32 with the default prefetch)
  * @param inboxBatchWait how long the inbox waits to fill a batch before it stores what it has
  * @param statisticsInterval how often the planner statistics of the delivery tables are checked, each table's refreshed
  *     ({@code ANALYZE}) when many of its rows changed; zero turns it off
@@ -73,7 +75,7 @@ public record AdaptersProperties(
         claimBatchSize = claimBatchSize > 0 ? claimBatchSize : 16;
         jitterFraction = jitterFraction > 0 ? jitterFraction : 0.2;
         maxRetryAfter = maxRetryAfter != null ? maxRetryAfter : Duration.ofHours(24);
-        consumerPrefetch = consumerPrefetch > 0 ? consumerPrefetch : 128;
+        consumerPrefetch = consumerPrefetch > 0 ? consumerPrefetch : 32;
         databaseDownBackoff = databaseDownBackoff != null ? databaseDownBackoff : Duration.ofSeconds(2);
         relayBatchSize = relayBatchSize > 0 ? relayBatchSize : 100;
         relayPollInterval = relayPollInterval != null ? relayPollInterval : Duration.ofSeconds(1);
