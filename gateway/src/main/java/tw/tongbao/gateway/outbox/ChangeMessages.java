@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.support.converter.AbstractJavaTypeMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.envelope.ChangeFiled;
 import tw.tongbao.core.envelope.ChangeFiledBatch;
@@ -21,9 +22,6 @@ import tw.tongbao.core.messaging.Topology;
  * are copied, never decoded or encoded again.
  */
 final class ChangeMessages {
-
-    /** The header Spring AMQP's JSON converters read the payload type from. */
-    private static final String TYPE_ID_HEADER = "__TypeId__";
 
     private ChangeMessages() {}
 
@@ -92,7 +90,8 @@ final class ChangeMessages {
         headers.setContentEncoding(StandardCharsets.UTF_8.name());
         headers.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         headers.setMessageId(messageId);
-        headers.setHeader(TYPE_ID_HEADER, typeId);
+        // The header Spring AMQP's JSON converters read the payload type from, as the adapters' relay writes it.
+        headers.setHeader(AbstractJavaTypeMapper.DEFAULT_CLASSID_FIELD_NAME, typeId);
         return headers;
     }
 
