@@ -22,7 +22,10 @@ import tw.tongbao.systemtests.support.Citizen;
 import tw.tongbao.systemtests.support.NationalIds;
 import tw.tongbao.systemtests.support.TongbaoSystem;
 
-/** The adapters killed with SIGKILL while a batch file is open: afterwards every row is in exactly one closed file. */
+/**
+ * The adapters killed with SIGKILL, or stopped with SIGTERM, while a batch file is open: afterwards every row is in
+ * exactly one closed file.
+ */
 class BatchCsvCrashIntegrationTests {
 
     private static TongbaoSystem tongbao;
@@ -47,6 +50,15 @@ class BatchCsvCrashIntegrationTests {
 
     @Test
     void killedMidBatchLeavesEveryDeliveryInExactlyOneClosedFile() throws SQLException {
+        interruptedMidBatch(() -> tongbao.adapters().kill());
+    }
+
+    @Test
+    void stoppedMidBatchLeavesEveryDeliveryInExactlyOneClosedFile() throws SQLException {
+        interruptedMidBatch(() -> tongbao.adapters().stop());
+    }
+
+    private void interruptedMidBatch(Runnable interrupt) throws SQLException {
         List<String> receipts = new ArrayList<>();
         List<Citizen> citizens = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -58,10 +70,9 @@ class BatchCsvCrashIntegrationTests {
         }
         // Mid-batch: every row claimed by the open batch, none of its file in place yet.
         await().atMost(Duration.ofSeconds(20)).until(() -> leasedDeliveries() == receipts.size());
-        assertThat(BatchFiles.rows(tongbao.dropDirectory().resolve("CEC"), StandardCharsets.UTF_8))
-                .isEmpty();
+        assertThat(rowsOf(receipts)).isEmpty();
 
-        tongbao.adapters().kill();
+        interrupt.run();
         tongbao.adapters().start();
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -70,7 +81,7 @@ class BatchCsvCrashIntegrationTests {
                         .isEqualTo("DELIVERED");
             }
         });
-        List<BatchFiles.Row> rows = BatchFiles.rows(tongbao.dropDirectory().resolve("CEC"), StandardCharsets.UTF_8);
+        List<BatchFiles.Row> rows = rowsOf(receipts);
         Map<String, Long> filesPerDelivery =
                 rows.stream().collect(Collectors.groupingBy(BatchFiles.Row::deliveryId, Collectors.counting()));
         assertThat(filesPerDelivery)
@@ -78,6 +89,13 @@ class BatchCsvCrashIntegrationTests {
                 .allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
         assertThat(rows.stream().map(BatchFiles.Row::receipt).toList()).containsExactlyInAnyOrderElementsOf(receipts);
         assertThat(BatchFiles.temporary(tongbao.dropDirectory().resolve("CEC"))).isEmpty();
+    }
+
+    /** The rows of these receipts in the agency's files (the two tests share one drop folder). */
+    private static List<BatchFiles.Row> rowsOf(List<String> receipts) {
+        return BatchFiles.rows(tongbao.dropDirectory().resolve("CEC"), StandardCharsets.UTF_8).stream()
+                .filter(row -> receipts.contains(row.receipt()))
+                .toList();
     }
 
     private static int leasedDeliveries() throws SQLException {

@@ -128,7 +128,12 @@ public class BatchCsvTransport implements AgencyTransport, SmartLifecycle {
         running = true;
     }
 
-    /** Closes every open batch (publishing it), then lets the writer finish; later attempts fail transiently. */
+    /**
+     * Closes every open batch without writing it, then lets the writer finish the files already closed; later attempts
+     * fail transiently. The open batches' rows fail transiently too and stay unsent: the dispatchers, which stop first,
+     * no longer settle what finishes now, so a file written here would be written again by the next instance (which
+     * takes the rows over at once, as a clean stop frees this instance's leases).
+     */
     @Override
     public void stop() {
         if (stopping) {
@@ -137,9 +142,16 @@ public class BatchCsvTransport implements AgencyTransport, SmartLifecycle {
         stopping = true;
         running = false;
         batches.values().forEach(agencyBatches -> {
-            Batch last = agencyBatches.closeForGood();
-            if (last != null) {
-                writer.execute(() -> publish(last));
+            Batch open = agencyBatches.closeForGood();
+            if (open != null) {
+                log.info(
+                        "{} row(s) of {}'s open batch not written at shutdown; they are sent after the restart",
+                        open.size(),
+                        open.agency().code());
+                String error = "the adapters stopped before the batch file closed";
+                open.rows()
+                        .forEach(
+                                row -> row.result().complete(result(row, AgencyAnswer.TRANSIENT_FAILURE, null, error)));
             }
         });
         writer.shutdown();
