@@ -72,14 +72,7 @@ class EncodingIntegrationTests {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::username);
-        registry.add("spring.datasource.password", database::password);
-        registry.add("spring.rabbitmq.host", vhost::host);
-        registry.add("spring.rabbitmq.port", vhost::port);
-        registry.add("spring.rabbitmq.virtual-host", vhost::name);
-        registry.add("spring.rabbitmq.username", vhost::username);
-        registry.add("spring.rabbitmq.password", vhost::password);
+        TestServices.register(registry, database, vhost);
         registry.add("tongbao.outbox.poll-interval", () -> "200ms");
     }
 

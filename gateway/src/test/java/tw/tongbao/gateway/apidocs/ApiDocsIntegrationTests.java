@@ -20,6 +20,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
+import tw.tongbao.gateway.TestServices;
 
 /** The running gateway publishes its OpenAPI document and Swagger UI without a token. */
 @ExtendWith(ApiDocsIntegrationTests.ReleaseServices.class)
@@ -40,14 +41,7 @@ class ApiDocsIntegrationTests {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::username);
-        registry.add("spring.datasource.password", database::password);
-        registry.add("spring.rabbitmq.host", vhost::host);
-        registry.add("spring.rabbitmq.port", vhost::port);
-        registry.add("spring.rabbitmq.virtual-host", vhost::name);
-        registry.add("spring.rabbitmq.username", vhost::username);
-        registry.add("spring.rabbitmq.password", vhost::password);
+        TestServices.register(registry, database, vhost);
     }
 
     /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */

@@ -42,6 +42,7 @@ import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
 import tw.tongbao.gateway.MetricCounts;
 import tw.tongbao.gateway.NationalIds;
+import tw.tongbao.gateway.TestServices;
 import tw.tongbao.gateway.security.Filer;
 
 /**
@@ -71,14 +72,7 @@ class FilingBatchIntegrationTests {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::username);
-        registry.add("spring.datasource.password", database::password);
-        registry.add("spring.rabbitmq.host", vhost::host);
-        registry.add("spring.rabbitmq.port", vhost::port);
-        registry.add("spring.rabbitmq.virtual-host", vhost::name);
-        registry.add("spring.rabbitmq.username", vhost::username);
-        registry.add("spring.rabbitmq.password", vhost::password);
+        TestServices.register(registry, database, vhost);
     }
 
     /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */

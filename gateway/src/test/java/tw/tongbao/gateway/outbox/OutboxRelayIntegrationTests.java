@@ -38,6 +38,7 @@ import tw.tongbao.core.messaging.Topology;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
 import tw.tongbao.gateway.QueuedChanges;
+import tw.tongbao.gateway.TestServices;
 
 /**
  * The outbox relay against real PostgreSQL and RabbitMQ: changes outboxed together reach each agency queue in fewer
@@ -77,14 +78,7 @@ class OutboxRelayIntegrationTests {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::username);
-        registry.add("spring.datasource.password", database::password);
-        registry.add("spring.rabbitmq.host", vhost::host);
-        registry.add("spring.rabbitmq.port", vhost::port);
-        registry.add("spring.rabbitmq.virtual-host", vhost::name);
-        registry.add("spring.rabbitmq.username", vhost::username);
-        registry.add("spring.rabbitmq.password", vhost::password);
+        TestServices.register(registry, database, vhost);
         registry.add("tongbao.outbox.poll-interval", () -> "200ms");
         registry.add("tongbao.outbox.confirm-timeout", () -> "2s");
     }

@@ -35,6 +35,7 @@ import tw.tongbao.core.report.DeliveryReportBatch;
 import tw.tongbao.core.report.DeliveryReported;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
+import tw.tongbao.gateway.TestServices;
 
 /**
  * The gateway takes messages of many delivery reports, as the adapters' relay sends them, off real RabbitMQ into real
@@ -59,14 +60,7 @@ class ReportBatchMessageIntegrationTests {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::username);
-        registry.add("spring.datasource.password", database::password);
-        registry.add("spring.rabbitmq.host", vhost::host);
-        registry.add("spring.rabbitmq.port", vhost::port);
-        registry.add("spring.rabbitmq.virtual-host", vhost::name);
-        registry.add("spring.rabbitmq.username", vhost::username);
-        registry.add("spring.rabbitmq.password", vhost::password);
+        TestServices.register(registry, database, vhost);
         // Generous gathering times, so that messages published together surely form one batch on a busy machine.
         registry.add("tongbao.reports.receive-timeout", () -> "500ms");
         registry.add("tongbao.reports.max-batch-wait", () -> "5s");
