@@ -21,6 +21,7 @@ import tw.tongbao.bench.report.Report;
 import tw.tongbao.bench.report.ReportWriter;
 import tw.tongbao.bench.report.StepResult;
 import tw.tongbao.bench.system.BenchSystem;
+import tw.tongbao.bench.system.Databases;
 import tw.tongbao.bench.system.ProcessStats;
 import tw.tongbao.bench.system.Sampler;
 
@@ -280,6 +281,7 @@ public final class Bench {
                 "memory", read("/proc/meminfo").lines().findFirst().orElse("?").replaceAll("\\s+", " "));
         environment.put("load average at start", read("/proc/loadavg").trim());
         environment.put("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        environment.put("PostgreSQL", Databases.serverSettings());
         return environment;
     }
 

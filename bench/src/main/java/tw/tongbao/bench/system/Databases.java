@@ -38,6 +38,36 @@ public final class Databases {
         execute("postgres", "DROP DATABASE IF EXISTS " + requireSafe(name));
     }
 
+    /**
+     * The settings of the server that move a write-heavy run's figures, as {@code SHOW} prints them: the same code
+     * filled and drained at different speeds on PostgreSQL's defaults and on a server sized for the machine, so a
+     * report says which it ran on.
+     */
+    static final List<String> SETTINGS = List.of(
+            "shared_buffers",
+            "max_wal_size",
+            "min_wal_size",
+            "checkpoint_timeout",
+            "wal_compression",
+            "synchronous_commit",
+            "fsync",
+            "autovacuum");
+
+    /** The server's version and {@link #SETTINGS}, e.g. "15.20: shared_buffers 128MB, …"; "?" when it cannot tell. */
+    public static String serverSettings() {
+        String sql = "SELECT current_setting('server_version') || ': ' || string_agg(s.name || ' '"
+                + " || current_setting(s.name), ', ' ORDER BY s.n) FROM unnest(?::text[]) WITH ORDINALITY AS s(name, n)";
+        try (Connection connection = DriverManager.getConnection(url("postgres"), USER, "");
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setArray(1, connection.createArrayOf("text", SETTINGS.toArray()));
+            try (var rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : "?";
+            }
+        } catch (SQLException e) {
+            return "? (" + e.getMessage() + ")";
+        }
+    }
+
     /** Pauses or resumes agencies the way the adapters' own pause does: their row in {@code agency_state}. */
     public static void setPaused(String database, List<String> agencies, boolean paused) {
         String sql = "INSERT INTO agency_state (agency, paused, disabled, reason, updated_at)"
