@@ -43,6 +43,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param relayReportsPerMessage most delivery reports the relay puts in one message (default 100; a report is ~1 KB)
  * @param relayMessageBytes most bytes of reports the relay puts in one message (default 128 KiB), however few they
  *     are; a single larger report still goes, alone
+ * @param relayVacuumAfter how many published reports the relay deletes before it vacuums {@code report_outbox}
+ *     (default 10,000): without a vacuum its read of the oldest rows walks the index entries of every row deleted
+ *     since, a cost that grows with every delivery made while autovacuum is off or behind; -1 never vacuums (for a
+ *     server whose autovacuum keeps up)
  */
 @ConfigurationProperties("tongbao.adapters")
 public record AdaptersProperties(
@@ -66,7 +70,8 @@ public record AdaptersProperties(
         int settlementBatchSize,
         Duration claimLinger,
         int relayReportsPerMessage,
-        int relayMessageBytes) {
+        int relayMessageBytes,
+        int relayVacuumAfter) {
 
     public AdaptersProperties {
         leaseDuration = leaseDuration != null ? leaseDuration : Duration.ofMinutes(2);
@@ -90,6 +95,11 @@ public record AdaptersProperties(
         claimLinger = claimLinger != null ? claimLinger : Duration.ofMillis(5);
         relayReportsPerMessage = relayReportsPerMessage > 0 ? relayReportsPerMessage : 100;
         relayMessageBytes = relayMessageBytes > 0 ? relayMessageBytes : 128 * 1024;
+        relayVacuumAfter = relayVacuumAfter != 0 ? relayVacuumAfter : 10_000;
+        if (relayVacuumAfter < -1) {
+            throw new IllegalArgumentException(
+                    "tongbao.adapters.relay-vacuum-after must be positive, or -1 for never, was " + relayVacuumAfter);
+        }
         if (claimLinger.isNegative()) {
             throw new IllegalArgumentException(
                     "tongbao.adapters.claim-linger must not be negative, was " + claimLinger);
@@ -128,12 +138,14 @@ public record AdaptersProperties(
                 settlementBatchSize,
                 linger,
                 relayReportsPerMessage,
-                relayMessageBytes);
+                relayMessageBytes,
+                relayVacuumAfter);
     }
 
     /** The defaults, as if nothing were configured. */
     public static AdaptersProperties defaults() {
         return new AdaptersProperties(
-                null, null, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null, null, null, 0, null, 0, 0);
+                null, null, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null, null, null, 0, null, 0, 0,
+                0);
     }
 }

@@ -124,6 +124,14 @@ public class ReportOutbox {
     }
 
     /**
+     * Vacuums the table, unless another session holds a lock that would make this one wait (another instance's vacuum):
+     * outside any transaction, as VACUUM must run.
+     */
+    void vacuum() {
+        jdbc.sql("VACUUM (SKIP_LOCKED) report_outbox").update();
+    }
+
+    /**
      * A waiting row: where it goes, the type its JSON is (a report goes inside a {@code DeliveryReportBatch}), its
      * stored JSON (UTF-8), and a short description for logs.
      */

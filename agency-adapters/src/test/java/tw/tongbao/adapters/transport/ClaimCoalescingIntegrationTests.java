@@ -145,7 +145,8 @@ class ClaimCoalescingIntegrationTests {
     private void start(Duration linger, Duration poll) {
         // Defaults (nulls and zeros) but for the poll and the linger.
         AdaptersProperties properties = new AdaptersProperties(
-                null, poll, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null, null, null, 0, linger, 0, 0);
+                null, poll, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null, null, null, 0, linger, 0, 0,
+                0);
         instance = new AdapterInstance(db.jdbc, properties);
         instance.start();
         DeliveryStore store = new DeliveryStore(db.template, properties) {

@@ -1,0 +1,33 @@
+package tw.tongbao.adapters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+class AdaptersPropertiesTests {
+
+    @Test
+    void vacuumsTheReportOutboxAfterTenThousandDeletedRowsUnlessToldOtherwise() {
+        assertThat(AdaptersProperties.defaults().relayVacuumAfter()).isEqualTo(10_000);
+        assertThat(bind("500").relayVacuumAfter()).isEqualTo(500);
+        assertThat(bind("-1").relayVacuumAfter()).isEqualTo(-1);
+    }
+
+    @Test
+    void refusesANegativeVacuumThresholdOtherThanNever() {
+        assertThatThrownBy(() -> bind("-2"))
+                .isInstanceOf(BindException.class)
+                .rootCause()
+                .hasMessageContaining("tongbao.adapters.relay-vacuum-after must be positive, or -1 for never, was -2");
+    }
+
+    private static AdaptersProperties bind(String relayVacuumAfter) {
+        var source = new MapConfigurationPropertySource();
+        source.put("tongbao.adapters.relay-vacuum-after", relayVacuumAfter);
+        return new Binder(source).bindOrCreate("tongbao.adapters", AdaptersProperties.class);
+    }
+}
