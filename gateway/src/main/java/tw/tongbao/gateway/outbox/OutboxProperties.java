@@ -14,10 +14,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     adapters older than {@code ChangeFiledBatch} need while they still run
  * @param messageBytes most bytes of body one message holds (default 128 KiB), however few its changes; a larger single
  *     change still goes, alone
+ * @param vacuumAfter how many outbox rows the relay deletes before it vacuums the outbox (default 10,000): autovacuum
+ *     may be off, and until a vacuum every claim reads the index entries of the rows deleted; 0 never vacuums, for
+ *     servers whose autovacuum keeps up
  */
 @ConfigurationProperties("tongbao.outbox")
 public record OutboxProperties(
-        Duration pollInterval, int batchSize, Duration confirmTimeout, int changesPerMessage, int messageBytes) {
+        Duration pollInterval,
+        int batchSize,
+        Duration confirmTimeout,
+        int changesPerMessage,
+        int messageBytes,
+        Integer vacuumAfter) {
 
     public OutboxProperties {
         pollInterval = positiveOr(pollInterval, Duration.ofSeconds(1));
@@ -25,6 +33,11 @@ public record OutboxProperties(
         confirmTimeout = positiveOr(confirmTimeout, Duration.ofSeconds(10));
         changesPerMessage = changesPerMessage > 0 ? changesPerMessage : 100;
         messageBytes = messageBytes > 0 ? messageBytes : 128 * 1024;
+        vacuumAfter = vacuumAfter != null ? vacuumAfter : 10_000;
+        if (vacuumAfter < 0) {
+            throw new IllegalArgumentException(
+                    "tongbao.outbox.vacuum-after must be 0 (never) or more, was " + vacuumAfter);
+        }
     }
 
     private static Duration positiveOr(Duration value, Duration fallback) {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -22,10 +23,11 @@ import tw.tongbao.core.messaging.Topology;
 
 /**
  * Publishes unpublished outbox rows in id order, a batch at a time, many rows to a message, with every confirm in
- * flight, marking a row published only on the broker's positive confirm, with no return, of the message holding it.
- * Runs right after each filing commits and on a schedule, so a restart or a broker outage catches up. Rows are claimed
- * for a while ({@code claimed_until}), not held locked, so no connection waits on the broker, and relays of several
- * gateways take turns on the oldest rows.
+ * flight, deleting a row only on the broker's positive confirm, with no return, of the message holding it. Runs right
+ * after each filing commits and on a schedule, so a restart or a broker outage catches up. Rows are claimed for a
+ * while ({@code claimed_until}), not held locked, so no connection waits on the broker, and relays of several gateways
+ * take turns on the oldest rows. Every {@code tongbao.outbox.vacuum-after} rows it deleted it vacuums the outbox, since
+ * autovacuum may be off and claims would otherwise read the index entries of every row deleted since.
  */
 @Component
 class OutboxRelay implements SmartLifecycle {
@@ -41,6 +43,10 @@ class OutboxRelay implements SmartLifecycle {
     private final OutboxProperties properties;
     private final AtomicBoolean kickQueued = new AtomicBoolean();
     private final FailureStreak streak = new FailureStreak();
+
+    /** Rows this relay deleted since it last vacuumed the outbox; only the relay's thread touches it. */
+    private long deletedSinceVacuum;
+
     private volatile ScheduledExecutorService executor;
 
     OutboxRelay(
@@ -89,7 +95,7 @@ class OutboxRelay implements SmartLifecycle {
 
     /**
      * Claims the oldest unpublished rows (a short transaction), publishes them with every confirm in flight and no
-     * connection held, then marks the confirmed ones published in one statement and frees the rest for the next run.
+     * connection held, then deletes the confirmed ones in one statement and frees the rest for the next run.
      */
     private Batch publishBatch() {
         List<Row> rows = claim();
@@ -117,12 +123,11 @@ class OutboxRelay implements SmartLifecycle {
                         + outcomes.get(i).failure();
             }
         }
-        // Confirmed rows are marked even after an unconfirmed one: they reached every queue, and a row published
-        // twice is harmless (the adapters store each delivery once) while an unmarked one is only sent again.
-        if (!published.isEmpty()) {
-            jdbc.update("update outbox set published_at = now(), claimed_until = null where id = any(?)", (Object)
-                    published.toArray(Long[]::new));
-        }
+        // Confirmed rows are deleted even after an unconfirmed one: they reached every queue, and a row published
+        // twice is harmless (the adapters store each delivery once) while one left in the outbox is only sent again.
+        int deleted = published.isEmpty()
+                ? 0
+                : jdbc.update("delete from outbox where id = any(?)", (Object) published.toArray(Long[]::new));
         if (failure != null) {
             release(rows);
             if (!Thread.currentThread().isInterrupted()) {
@@ -134,6 +139,7 @@ class OutboxRelay implements SmartLifecycle {
         if (!changes.isEmpty()) {
             log.info("{} change(s) published to {}: {}", changes.size(), Topology.CHANGES_EXCHANGE, changes);
         }
+        vacuumWhenDue(deleted);
         return new Batch(published.size(), failure != null);
     }
 
@@ -162,6 +168,29 @@ class OutboxRelay implements SmartLifecycle {
                 : rows.stream().sorted(Comparator.comparingLong(Row::id)).toList();
     }
 
+    /**
+     * Vacuums the outbox once this relay has deleted {@code tongbao.outbox.vacuum-after} rows since it last tried, so
+     * that a claim reads the index entries of no more than about that many deleted rows per gateway. A vacuum that
+     * fails is tried again after as many more rows; publishing goes on meanwhile.
+     */
+    private void vacuumWhenDue(int deleted) {
+        if (properties.vacuumAfter() == 0) {
+            return;
+        }
+        deletedSinceVacuum += deleted;
+        if (deletedSinceVacuum < properties.vacuumAfter()) {
+            return;
+        }
+        deletedSinceVacuum = 0;
+        try {
+            // Outside any transaction, as VACUUM must run; skipping it while another gateway vacuums loses nothing.
+            jdbc.execute("vacuum (skip_locked) outbox");
+        } catch (DataAccessException e) {
+            log.debug(
+                    "outbox not vacuumed, trying again after {} more rows: {}", properties.vacuumAfter(), e.toString());
+        }
+    }
+
     /** Frees the rows still unpublished for the next run, rather than leaving them claimed until the claim lapses. */
     private void release(List<Row> rows) {
         jdbc.update("update outbox set claimed_until = null where id = any(?) and published_at is null", (Object)
@@ -169,7 +198,7 @@ class OutboxRelay implements SmartLifecycle {
     }
 
     /**
-     * Long enough to publish a batch, wait for its confirms and mark them; short, since after a crash the restarted
+     * Long enough to publish a batch, wait for its confirms and delete them; short, since after a crash the restarted
      * relay waits for it. A claim that lapses too early only lets another relay publish the rows again (harmless).
      */
     private double claimSeconds() {

@@ -5,8 +5,8 @@ import org.springframework.boot.amqp.autoconfigure.RabbitProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Refuses to start unless every publish is confirmed and unroutable messages come back: the relay marks a change
- * published only on its own positive confirm with no return.
+ * Refuses to start unless every publish is confirmed and unroutable messages come back: the relay deletes a change from
+ * the outbox only on its own positive confirm with no return.
  */
 @Component
 class PublisherConfirmGuard {
@@ -21,7 +21,7 @@ class PublisherConfirmGuard {
         if (confirmType != ConfirmType.CORRELATED) {
             throw new UnsafeBrokerSettings("spring.rabbitmq.publisher-confirm-type must be 'correlated' (was '"
                     + (confirmType == null ? "none" : confirmType.name().toLowerCase(java.util.Locale.ROOT))
-                    + "'): the outbox relay marks a change published only on its broker confirm");
+                    + "'): the outbox relay deletes a change from the outbox only on its broker confirm");
         }
         if (!rabbit.isPublisherReturns()) {
             throw new UnsafeBrokerSettings(

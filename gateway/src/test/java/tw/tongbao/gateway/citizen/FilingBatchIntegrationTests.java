@@ -24,12 +24,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
@@ -43,6 +45,7 @@ import tw.tongbao.core.testing.TestVhost;
 import tw.tongbao.gateway.MetricCounts;
 import tw.tongbao.gateway.NationalIds;
 import tw.tongbao.gateway.TestServices;
+import tw.tongbao.gateway.outbox.OutboxRelaySwitch;
 import tw.tongbao.gateway.security.Filer;
 
 /**
@@ -70,9 +73,18 @@ class FilingBatchIntegrationTests {
     @Autowired
     JsonMapper json;
 
+    @Autowired
+    ApplicationContext context;
+
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
         TestServices.register(registry, database, vhost);
+    }
+
+    /** These tests read the outbox rows the filings wrote, which the relay would publish and delete. */
+    @BeforeEach
+    void keepOutboxRows() {
+        OutboxRelaySwitch.stop(context);
     }
 
     /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */

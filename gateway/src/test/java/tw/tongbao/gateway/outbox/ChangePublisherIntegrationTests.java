@@ -240,7 +240,9 @@ class ChangePublisherIntegrationTests {
 
     private ChangePublisher publisher(int changesPerMessage, int messageBytes) {
         return new ChangePublisher(
-                rabbit, json, new OutboxProperties(null, 0, Duration.ofSeconds(10), changesPerMessage, messageBytes));
+                rabbit,
+                json,
+                new OutboxProperties(null, 0, Duration.ofSeconds(10), changesPerMessage, messageBytes, null));
     }
 
     private static List<ChangePublisher.Pending> pending(List<ChangeFiled> changes, List<byte[]> payloads) {

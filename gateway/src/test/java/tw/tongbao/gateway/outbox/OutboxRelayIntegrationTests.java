@@ -42,8 +42,8 @@ import tw.tongbao.gateway.TestServices;
 
 /**
  * The outbox relay against real PostgreSQL and RabbitMQ: changes outboxed together reach each agency queue in fewer
- * messages than changes, each queue's own in filing order, and a row is marked published only when the message
- * holding it is.
+ * messages than changes, each queue's own in filing order, and a row is deleted when, and only when, the message
+ * holding it is published.
  */
 @ExtendWith(OutboxRelayIntegrationTests.ReleaseServices.class)
 @SpringBootTest
@@ -75,6 +75,9 @@ class OutboxRelayIntegrationTests {
 
     @Autowired
     Outbox outbox;
+
+    @Autowired
+    OutboxRelay relay;
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
@@ -112,10 +115,17 @@ class OutboxRelayIntegrationTests {
                     ADDRESSEES.get(i % ADDRESSEES.size()).toArray(String[]::new)));
         }
 
-        file(changes);
+        // Read before the relay publishes and deletes them.
+        List<byte[]> stored;
+        relay.stop();
+        try {
+            file(changes);
+            stored = stored(changes);
+        } finally {
+            relay.start();
+        }
 
-        awaitPublished(changes);
-        List<byte[]> stored = stored(changes);
+        awaitDeleted(changes);
         Set<UUID> ids = idsOf(changes);
         for (String agency : List.of("NTA", "NHIA", "MVDIS", "BLI", "CEC", "TPC", "TWC", "POST")) {
             List<Message> messages = takeAll(agency).stream()
@@ -141,7 +151,7 @@ class OutboxRelayIntegrationTests {
     }
 
     @Test
-    void leavesEveryRowOfARefusedMessageUnpublishedUntilTheBrokerTakesIt() throws Exception {
+    void leavesEveryRowOfARefusedMessageInTheOutboxUntilTheBrokerTakesIt() throws Exception {
         RabbitAdmin admin = new RabbitAdmin(directConnection);
         Queue full = QueueBuilder.durable(Topology.agencyQueue(FULL))
                 .quorum()
@@ -164,7 +174,7 @@ class OutboxRelayIntegrationTests {
 
         file(changes);
 
-        // The first change reaches NTA's queue again: the relay's first try left it unpublished.
+        // The first change reaches NTA's queue again: the relay's first try left it in the outbox.
         UUID first = changes.get(0).changeId();
         List<UUID> seen = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -172,11 +182,32 @@ class OutboxRelayIntegrationTests {
                     .forEach(message -> QueuedChanges.all(json, message).forEach(change -> seen.add(changeId(change))));
             return seen.stream().filter(first::equals).count() >= 2;
         });
-        assertThat(unpublished(changes)).isEqualTo(3);
+        assertThat(inOutbox(changes)).isEqualTo(3);
 
         admin.deleteQueue(full.getName());
 
-        awaitPublished(changes);
+        awaitDeleted(changes);
+    }
+
+    @Test
+    void deletesTheRowsOfEveryChangeItPublished() {
+        List<ChangeFiled> changes = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            changes.add(FiledChanges.addressedTo("TWC"));
+        }
+
+        file(changes);
+
+        Set<UUID> received = new LinkedHashSet<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            takeAll("TWC")
+                    .forEach(message ->
+                            QueuedChanges.all(json, message).forEach(change -> received.add(changeId(change))));
+            return received.containsAll(idsOf(changes));
+        });
+        awaitDeleted(changes);
+        assertThat(jdbc.queryForObject("select count(*) from outbox where published_at is not null", Integer.class))
+                .isZero();
     }
 
     /** Writes the changes and their outbox rows in one transaction, as a filing does. */
@@ -200,14 +231,14 @@ class OutboxRelayIntegrationTests {
         });
     }
 
-    private void awaitPublished(List<ChangeFiled> changes) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> unpublished(changes) == 0);
+    private void awaitDeleted(List<ChangeFiled> changes) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> inOutbox(changes) == 0);
     }
 
-    private int unpublished(List<ChangeFiled> changes) {
-        return jdbc.queryForObject(
-                "select count(*) from outbox where change_id = any(?) and published_at is null", Integer.class, (Object)
-                        idsOf(changes).toArray(UUID[]::new));
+    /** How many of the changes still have a row in the outbox, published or not. */
+    private int inOutbox(List<ChangeFiled> changes) {
+        return jdbc.queryForObject("select count(*) from outbox where change_id = any(?)", Integer.class, (Object)
+                idsOf(changes).toArray(UUID[]::new));
     }
 
     /** The outbox rows' payloads as the relay reads them, in id order. */
