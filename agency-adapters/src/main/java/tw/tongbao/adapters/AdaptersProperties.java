@@ -45,7 +45,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     are; a single larger report still goes, alone
  * @param relayVacuumAfter how many published reports the relay deletes before it vacuums {@code report_outbox}
  *     (default 10,000): without a vacuum its read of the oldest rows walks the index entries of every row deleted
- *     since, a cost that grows with every delivery made while autovacuum is off or behind; -1 never vacuums (for a
+ *     since, a cost that grows with every delivery made while autovacuum is off or behind; 0 never vacuums (for a
  *     server whose autovacuum keeps up)
  */
 @ConfigurationProperties("tongbao.adapters")
@@ -71,7 +71,7 @@ public record AdaptersProperties(
         Duration claimLinger,
         int relayReportsPerMessage,
         int relayMessageBytes,
-        int relayVacuumAfter) {
+        Integer relayVacuumAfter) {
 
     public AdaptersProperties {
         leaseDuration = leaseDuration != null ? leaseDuration : Duration.ofMinutes(2);
@@ -95,10 +95,10 @@ public record AdaptersProperties(
         claimLinger = claimLinger != null ? claimLinger : Duration.ofMillis(5);
         relayReportsPerMessage = relayReportsPerMessage > 0 ? relayReportsPerMessage : 100;
         relayMessageBytes = relayMessageBytes > 0 ? relayMessageBytes : 128 * 1024;
-        relayVacuumAfter = relayVacuumAfter != 0 ? relayVacuumAfter : 10_000;
-        if (relayVacuumAfter < -1) {
+        relayVacuumAfter = relayVacuumAfter != null ? relayVacuumAfter : 10_000;
+        if (relayVacuumAfter < 0) {
             throw new IllegalArgumentException(
-                    "tongbao.adapters.relay-vacuum-after must be positive, or -1 for never, was " + relayVacuumAfter);
+                    "tongbao.adapters.relay-vacuum-after must be 0 (never) or more, was " + relayVacuumAfter);
         }
         if (claimLinger.isNegative()) {
             throw new IllegalArgumentException(
@@ -146,6 +146,6 @@ public record AdaptersProperties(
     public static AdaptersProperties defaults() {
         return new AdaptersProperties(
                 null, null, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null, null, null, 0, null, 0, 0,
-                0);
+                null);
     }
 }

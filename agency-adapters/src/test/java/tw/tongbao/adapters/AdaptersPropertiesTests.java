@@ -14,15 +14,15 @@ class AdaptersPropertiesTests {
     void vacuumsTheReportOutboxAfterTenThousandDeletedRowsUnlessToldOtherwise() {
         assertThat(AdaptersProperties.defaults().relayVacuumAfter()).isEqualTo(10_000);
         assertThat(bind("500").relayVacuumAfter()).isEqualTo(500);
-        assertThat(bind("-1").relayVacuumAfter()).isEqualTo(-1);
+        assertThat(bind("0").relayVacuumAfter()).isZero();
     }
 
     @Test
-    void refusesANegativeVacuumThresholdOtherThanNever() {
-        assertThatThrownBy(() -> bind("-2"))
+    void refusesANegativeVacuumThreshold() {
+        assertThatThrownBy(() -> bind("-1"))
                 .isInstanceOf(BindException.class)
                 .rootCause()
-                .hasMessageContaining("tongbao.adapters.relay-vacuum-after must be positive, or -1 for never, was -2");
+                .hasMessageContaining("tongbao.adapters.relay-vacuum-after must be 0 (never) or more, was -1");
     }
 
     private static AdaptersProperties bind(String relayVacuumAfter) {

@@ -136,7 +136,7 @@ public class ReportRelay implements SmartLifecycle {
      */
     private void vacuumIfDue() {
         int after = properties.relayVacuumAfter();
-        if (after < 0 || deletedSinceVacuum < after) {
+        if (after == 0 || deletedSinceVacuum < after) {
             return;
         }
         deletedSinceVacuum = 0;

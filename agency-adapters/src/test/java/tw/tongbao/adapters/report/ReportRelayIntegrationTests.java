@@ -56,7 +56,7 @@ class ReportRelayIntegrationTests {
     private final JacksonJsonMessageConverter byHeader =
             new JacksonJsonMessageConverter(db.json, "tw.tongbao.core.report", "tw.tongbao.core.control");
 
-    private final ReportRelay relay = new ReportRelay(new ReportOutbox(db.jdbc, db.json), rabbit, properties(0));
+    private final ReportRelay relay = new ReportRelay(new ReportOutbox(db.jdbc, db.json), rabbit, properties(null));
 
     @BeforeAll
     static void connect() {
@@ -180,7 +180,7 @@ class ReportRelayIntegrationTests {
         admin.deleteQueue(Topology.ALERTS_QUEUE);
     }
 
-    private static AdaptersProperties properties(int vacuumAfter) {
+    private static AdaptersProperties properties(Integer vacuumAfter) {
         return new AdaptersProperties(
                 null,
                 null,
@@ -226,7 +226,7 @@ class ReportRelayIntegrationTests {
     @Test
     void neverVacuumsWhenToldNot() {
         bindQueue(QueueBuilder.durable(Topology.REPORTS_QUEUE).quorum().build());
-        ReportRelay notVacuuming = new ReportRelay(new ReportOutbox(db.jdbc, db.json), rabbit, properties(-1));
+        ReportRelay notVacuuming = new ReportRelay(new ReportOutbox(db.jdbc, db.json), rabbit, properties(0));
         long vacuumsBefore = vacuums();
         db.transactions.executeWithoutResult(tx -> db.reports.appendAll(reports(DELETED)));
 
