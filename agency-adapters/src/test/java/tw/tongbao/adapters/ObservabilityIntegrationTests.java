@@ -84,17 +84,7 @@ class ObservabilityIntegrationTests {
     @Test
     @Order(1)
     void prometheusShowsTheAgencysSeriesAfterADeliveryAndHealthSnapshotsFollow() throws Exception {
-        ReportsProbe reports = new ReportsProbe(rabbit);
-        ChangeFiled change = Filed.addressChange("observed", 1, "METRICS");
-        rabbit.convertAndSend(Topology.CHANGES_EXCHANGE, "", change, message -> {
-            message.getMessageProperties().setHeader(Topology.addressedHeader("METRICS"), Topology.ADDRESSED);
-            return message;
-        });
-        await().dontCatchUncaughtExceptions()
-                .atMost(Duration.ofSeconds(15))
-                .until(
-                        () -> reports.find(Filed.deliveryId(change, "METRICS"), DeliveryStatus.DELIVERED),
-                        Optional::isPresent);
+        deliverToMetrics("observed");
 
         HttpResponse<String> scrape = get("/actuator/prometheus");
 
@@ -160,8 +150,13 @@ class ObservabilityIntegrationTests {
                 .atMost(Duration.ofSeconds(20))
                 .until(() -> get("/actuator/health/readiness").statusCode() == 200);
 
+        deliverToMetrics("after-outage");
+    }
+
+    /** Sends a change for the METRICS agency through the inbox and waits for the report that it was delivered. */
+    private void deliverToMetrics(String subject) {
         ReportsProbe reports = new ReportsProbe(rabbit);
-        ChangeFiled change = Filed.addressChange("after-outage", 1, "METRICS");
+        ChangeFiled change = Filed.addressChange(subject, 1, "METRICS");
         rabbit.convertAndSend(Topology.CHANGES_EXCHANGE, "", change, message -> {
             message.getMessageProperties().setHeader(Topology.addressedHeader("METRICS"), Topology.ADDRESSED);
             return message;
