@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -20,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -29,6 +31,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -481,6 +484,12 @@ class GatewayIntegrationTests {
         QueuedChanges.Received toNta = awaitChange("NTA", receipt);
 
         assertThat(json.readValue(toNta.change(), ChangeFiled.class).receipt()).isEqualTo(receipt);
+        // Every listener consumes again before the test ends: a context closed while they still restart closes
+        // channels after its executor stopped, which throws on a background thread into whatever test runs next.
+        RabbitAdmin admin = new RabbitAdmin(directConnection);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Stream.of(Topology.REPORTS_QUEUE, Topology.AGENCY_HEALTH_QUEUE, Topology.ALERTS_QUEUE)
+                        .allMatch(queue -> admin.getQueueInfo(queue).getConsumerCount() > 0));
     }
 
     private HttpResponse<String> post(String citizen, String key, Map<String, Object> body) {
