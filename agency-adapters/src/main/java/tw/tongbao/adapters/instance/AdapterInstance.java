@@ -67,6 +67,34 @@ public class AdapterInstance implements SmartLifecycle {
                 failing = true;
                 log.warn("adapter instance {} cannot record its heartbeat, will keep trying: {}", id, e.toString());
             }
+            return;
+        }
+        try {
+            giveBackHeadsOfLostInstances();
+        } catch (RuntimeException e) {
+            // Tried again with the next heartbeat; until then such deliveries wait, at most until their leases end.
+            log.debug("could not give back the heads of lost adapter instances: {}", e.toString());
+        }
+    }
+
+    /**
+     * A claim moves the heads it leases out of the due range until the lease ends (V13), so the heads leased by an
+     * instance that stopped heartbeating (crashed, or cut off from the database longer than the stale limit) would wait
+     * for their whole lease; this gives them their deliveries' due times back, and the claim takes them over. The rows
+     * are taken in lock order, passing over any another transaction holds (the next heartbeat finds them).
+     */
+    private void giveBackHeadsOfLostInstances() {
+        int given = jdbc.sql("WITH lost AS (SELECT h.agency, h.subject_ref FROM adapter_head h"
+                        + " WHERE h.leased_by IS NOT NULL AND h.leased_by NOT IN (SELECT i.instance_id"
+                        + " FROM adapter_instance i WHERE i.heartbeat_at >= clock_timestamp() - make_interval(secs => :stale))"
+                        + " ORDER BY h.agency, h.subject_ref FOR UPDATE SKIP LOCKED)"
+                        + " UPDATE adapter_head h SET next_attempt_at = d.next_attempt_at, leased_by = NULL"
+                        + " FROM lost, adapter_delivery d WHERE h.agency = lost.agency AND h.subject_ref = lost.subject_ref"
+                        + " AND d.delivery_id = h.delivery_id")
+                .param("stale", properties.instanceStaleAfter().toMillis() / 1000.0)
+                .update();
+        if (given > 0) {
+            log.info("{} deliveries leased by adapter instances that stopped heartbeating may be claimed again", given);
         }
     }
 
@@ -92,8 +120,15 @@ public class AdapterInstance implements SmartLifecycle {
             running.shutdownNow();
         }
         try {
-            // Leases of an instance without a row are free at once: a clean stop leaves nothing to wait out.
-            jdbc.sql("DELETE FROM adapter_instance WHERE instance_id = :id")
+            // Leases of an instance without a row are free at once, and its heads due again at their deliveries' own
+            // times: a clean stop leaves nothing to wait out.
+            jdbc.sql("WITH gone AS (DELETE FROM adapter_instance WHERE instance_id = :id),"
+                            + " mine AS (SELECT agency, subject_ref FROM adapter_head WHERE leased_by = :id"
+                            + " ORDER BY agency, subject_ref FOR UPDATE)"
+                            + " UPDATE adapter_head h SET next_attempt_at = d.next_attempt_at, leased_by = NULL"
+                            + " FROM mine, adapter_delivery d WHERE h.agency = mine.agency"
+                            + " AND h.subject_ref = mine.subject_ref AND h.leased_by = :id"
+                            + " AND d.delivery_id = h.delivery_id")
                     .param("id", id)
                     .update();
             log.info("adapter instance {} stopped", id);

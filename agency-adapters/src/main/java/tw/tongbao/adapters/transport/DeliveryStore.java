@@ -216,13 +216,18 @@ public class DeliveryStore {
      * that lapsed, or whose holder stopped heartbeating, no longer holds a row back.
      */
     public List<Claim> claim(String agency, int limit, Instant now, Instant leaseUntil, UUID instance) {
-        // adapter_head names each subject's lowest open delivery (kept by a trigger, V3). Candidates are read from it a
-        // page at a time in due order (a single-table index range scan, whatever the statistics say), then leased by
-        // primary key; rows in flight are passed over, so a claim costs O(batch + in flight), not O(backlog). Usually
-        // the first page has enough free heads: one statement per claim.
+        // adapter_head names each subject's lowest open delivery (kept by a trigger, V3) and when it may next be
+        // claimed (V13: a head in flight is not due before its lease ends). Candidates are read from it a page at a
+        // time in due order (a single-table index range scan, whatever the statistics say), then leased by primary
+        // key; a row in flight that its head does not show as such (leased by an older version, or by an instance that
+        // stopped heartbeating before the heads it held were given back) is passed over, so a claim costs O(batch),
+        // not O(backlog): one statement, unless the first page holds such rows.
         List<Claim> claimed = new ArrayList<>(limit);
         Head after = null;
-        int page = Math.max(2 * limit, 32);
+        // A page of as many heads as slots: a head in flight is not in it (V13), so only a row another claim holds
+        // right
+        // now, or a lease the head does not show, makes it come up short, and then the next page is twice the size.
+        int page = limit;
         while (claimed.size() < limit) {
             Page result = claimPage(agency, after, page, limit - claimed.size(), now, leaseUntil, instance);
             claimed.addAll(result.claims());
@@ -265,7 +270,12 @@ public class DeliveryStore {
                         + " ORDER BY c.next_attempt_at, c.sequence LIMIT :limit FOR UPDATE OF c SKIP LOCKED),"
                         + " leased AS (UPDATE adapter_delivery d SET lease_until = :lease, leased_by = :instance"
                         + " FROM due WHERE d.delivery_id = due.delivery_id"
-                        + " RETURNING d.*, due.previous_holder, due.taken_over)"
+                        + " RETURNING d.*, due.previous_holder, due.taken_over),"
+                        // The heads leased leave the due range until the lease ends (V13): the next claim reads past
+                        // none of them. Run once, to the end, though nothing below reads it.
+                        + " headed AS (UPDATE adapter_head h SET next_attempt_at = :lease, leased_by = :instance"
+                        + " FROM leased WHERE h.agency = :agency AND h.subject_ref = leased.subject_ref"
+                        + " AND h.delivery_id = leased.delivery_id)"
                         + " SELECT n.head_count, last.last_at, last.last_seq, leased.*, m.message"
                         + " FROM (SELECT count(*) AS head_count FROM heads) n"
                         + " LEFT JOIN (SELECT next_attempt_at AS last_at, sequence AS last_seq FROM heads"
@@ -307,7 +317,10 @@ public class DeliveryStore {
     /** What one claim statement leased, how many candidates its page held, and the page's last candidate. */
     private record Page(List<Claim> claims, int heads, Head last) {}
 
-    /** Gives a claimed delivery back untouched: no try was made, so nothing else changes. */
+    /**
+     * Gives a claimed delivery back untouched: no try was made, so nothing else changes; its head is due again at its
+     * own time (the trigger, V13).
+     */
     public void release(UUID deliveryId) {
         jdbc.sql("UPDATE adapter_delivery SET lease_until = NULL, leased_by = NULL WHERE delivery_id = :id")
                 .param("id", deliveryId)

@@ -20,16 +20,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The head-of-line table (V3) as its trigger keeps it (V6: by the change at hand, not by a look-up per row): after
- * any change to the deliveries, alone or concurrent, it names each subject's lowest open delivery with its due time,
+ * any change to the deliveries, alone or concurrent, it names each subject's lowest open delivery with the time it may
+ * be claimed (its due time, or its lease's end if later, V13) and its lease's holder,
  * and it looks up the subject's deliveries only when the head itself closes.
  */
 class HeadOfLineUpkeepIntegrationTests {
 
     /** Each subject's head as the trigger keeps it, and as recomputed from the deliveries, in one snapshot. */
     private static final String HEADS = "SELECT (SELECT coalesce(string_agg(agency || '/' || subject_ref || ' '"
-            + " || sequence || ' ' || delivery_id || ' ' || next_attempt_at, E'\\n' ORDER BY agency, subject_ref), '')"
-            + " FROM adapter_head) AS kept, (SELECT coalesce(string_agg(agency || '/' || subject_ref || ' ' || sequence"
-            + " || ' ' || delivery_id || ' ' || next_attempt_at, E'\\n' ORDER BY agency, subject_ref), '')"
+            + " || sequence || ' ' || delivery_id || ' ' || next_attempt_at || ' ' || coalesce(leased_by::text, '-'),"
+            + " E'\\n' ORDER BY agency, subject_ref), '') FROM adapter_head) AS kept,"
+            + " (SELECT coalesce(string_agg(agency || '/' || subject_ref || ' ' || sequence || ' ' || delivery_id || ' '"
+            + " || GREATEST(next_attempt_at, lease_until) || ' ' || coalesce(leased_by::text, '-'),"
+            + " E'\\n' ORDER BY agency, subject_ref), '')"
             + " FROM (SELECT DISTINCT ON (agency, subject_ref) * FROM adapter_delivery"
             + " WHERE status IN ('PENDING', 'RETRYING') ORDER BY agency, subject_ref, sequence) o) AS recomputed";
 

@@ -19,7 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Random changes to {@code adapter_delivery} over a few subjects of two agencies, in every way the head-of-line
  * upkeep must follow: arrivals (open, already closed, out of order, several in one statement), settling, parking,
  * supersession and cancelling, retries and replays, due-time moves, status changes that leave the open set as it
- * was, several deliveries changed by one statement, and several changes in one transaction.
+ * was, leases taken (as a claim takes them) and ended, several deliveries changed by one statement, and several
+ * changes in one transaction.
  *
  * <p>A workload that is one of {@code workers} changes only the deliveries it inserted (their sequences are its own
  * residue modulo {@code workers}), so concurrent workloads share subjects and their head rows but never wait for each
@@ -95,6 +96,12 @@ final class HeadOfLineWorkload {
             // Status changes that neither open nor close anything, due time unchanged.
             return update("relabel", List.of(any(rows)), row -> pick(row.isOpen() ? OPEN : CLOSED), Row::at);
         }
+        if (kind < 86) {
+            return lease(key);
+        }
+        if (kind < 90) {
+            return release(any(rows));
+        }
         List<Row> several = new ArrayList<>(rows);
         Collections.shuffle(several, random);
         several = several.subList(0, Math.min(several.size(), 2 + random.nextInt(3)));
@@ -143,6 +150,37 @@ final class HeadOfLineWorkload {
                     + (ats.get(i).equals(row.at()) ? "" : "@" + ats.get(i)));
         }
         return what + " " + moves;
+    }
+
+    /**
+     * Leases the subject's head as a claim does (V13): the delivery's lease, and the head's time and holder written by
+     * the same statement, without the subject's lock. Only a head among this workload's deliveries, whose rows no other
+     * workload locks.
+     */
+    private String lease(Key key) {
+        int leased = jdbc.sql("WITH leased AS (UPDATE adapter_delivery d SET lease_until = d.next_attempt_at"
+                        + " + make_interval(secs => :extra), leased_by = :holder WHERE d.delivery_id ="
+                        + " (SELECT delivery_id FROM adapter_head WHERE agency = :agency AND subject_ref = :subject)"
+                        + " AND d.sequence % :workers = :worker RETURNING d.*)"
+                        + " UPDATE adapter_head h SET next_attempt_at = leased.lease_until, leased_by = leased.leased_by"
+                        + " FROM leased WHERE h.agency = leased.agency AND h.subject_ref = leased.subject_ref"
+                        + " AND h.delivery_id = leased.delivery_id")
+                .param("extra", 1 + random.nextInt(3600))
+                .param("holder", UUID.randomUUID())
+                .param("agency", key.agency())
+                .param("subject", key.subject())
+                .param("workers", workers)
+                .param("worker", worker)
+                .update();
+        return "lease head of " + key + (leased == 0 ? " (none of this workload's)" : "");
+    }
+
+    /** Ends a delivery's lease, as a settlement or a release does. */
+    private String release(Row row) {
+        jdbc.sql("UPDATE adapter_delivery SET lease_until = NULL, leased_by = NULL WHERE delivery_id = :id")
+                .param("id", row.id())
+                .update();
+        return "release " + row.sequence();
     }
 
     /** This workload's deliveries of a subject, by sequence. */
