@@ -43,10 +43,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param relayReportsPerMessage most delivery reports the relay puts in one message (default 100; a report is ~1 KB)
  * @param relayMessageBytes most bytes of reports the relay puts in one message (default 128 KiB), however few they
  *     are; a single larger report still goes, alone
- * @param relayVacuumAfter how many published reports the relay deletes before it vacuums {@code report_outbox}
- *     (default 10,000): without a vacuum its read of the oldest rows walks the index entries of every row deleted
- *     since, a cost that grows with every delivery made while autovacuum is off or behind; 0 never vacuums (for a
- *     server whose autovacuum keeps up)
+ * @param relayVacuumAfter how many published reports the relay deletes before it vacuums {@code report_outbox} and
+ *     {@code adapter_head} (default 10,000): without a vacuum the relay's read of the oldest reports and the claims'
+ *     read of the heads in due order walk the index entries of every row deleted or rewritten since, a cost that grows
+ *     with every delivery made while autovacuum is off or behind; 0 never vacuums (for a server whose autovacuum keeps
+ *     up)
  */
 @ConfigurationProperties("tongbao.adapters")
 public record AdaptersProperties(

@@ -124,13 +124,18 @@ public class ReportOutbox {
     }
 
     /**
-     * Vacuums the table, unless another session holds a lock that would make this one wait (another instance's vacuum):
-     * outside any transaction, as VACUUM must run. It leaves the emptied pages at the table's end to be reused rather
-     * than handing them back, which takes a lock that holds up every settlement (each writes a report here) and can keep
-     * the relay waiting for it for seconds.
+     * Vacuums the table, and {@code adapter_head} with it, skipping either while another session holds a lock that
+     * would make this one wait (another instance's vacuum, an ANALYZE): outside any transaction, as VACUUM must run.
+     * Each report is a delivery's state change, and the changes of open deliveries leave dead rows in
+     * {@code adapter_head} too (a claim rewrites its heads, a settlement deletes them), which every claim's read in due
+     * order walks from the left: 4.7 ms for 32 heads behind 213,000 dead ones in a benchmark's drain, 0.1 ms after a
+     * vacuum of half a second. It leaves the emptied pages at the tables' ends to be reused rather than handing them
+     * back, which takes a lock that holds up every settlement (each writes a report and a head) and can keep the relay
+     * waiting for it for seconds.
      */
     void vacuum() {
-        jdbc.sql("VACUUM (SKIP_LOCKED, TRUNCATE false) report_outbox").update();
+        jdbc.sql("VACUUM (SKIP_LOCKED, TRUNCATE false) report_outbox, adapter_head")
+                .update();
     }
 
     /**
