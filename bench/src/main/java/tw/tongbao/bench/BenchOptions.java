@@ -80,7 +80,7 @@ record BenchOptions(
                                          collector, heap touched at start, MALLOC_ARENA_MAX=2)
               --jvm-flag FLAG            extra JVM flag for both, after those (repeatable), e.g. -XX:+UseG1GC
               --max-in-flight 512        open-loop cap on requests in flight (default 512)
-              --agency-concurrency 32    maxConcurrentCalls of every agency (default 32)
+              --agency-concurrency 64    maxConcurrentCalls of every agency (default 64)
               --batch-interval 250ms     batchInterval of the batch-csv agencies (default 250ms)
               --reference-limits         keep the registry's own rate limits, concurrency and batch intervals
               --jfr                      record gateway.jfr and adapters.jfr in the run directory
@@ -134,7 +134,7 @@ record BenchOptions(
         int perfConfirm = 100;
         String heap = "224m";
         int inFlight = 512;
-        int concurrency = 32;
+        int concurrency = 64;
         String batchInterval = "250ms";
         boolean referenceLimits = false;
         boolean jfr = false;
