@@ -225,8 +225,7 @@ public class DeliveryStore {
         List<Claim> claimed = new ArrayList<>(limit);
         Head after = null;
         // A page of as many heads as slots: a head in flight is not in it (V13), so only a row another claim holds
-        // right
-        // now, or a lease the head does not show, makes it come up short, and then the next page is twice the size.
+        // now, or a lease the head does not show, makes it come up short; the next page is then twice the size.
         int page = limit;
         while (claimed.size() < limit) {
             Page result = claimPage(agency, after, page, limit - claimed.size(), now, leaseUntil, instance);
