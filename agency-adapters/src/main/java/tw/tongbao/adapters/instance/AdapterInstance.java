@@ -94,7 +94,9 @@ public class AdapterInstance implements SmartLifecycle {
                 .param("stale", properties.instanceStaleAfter().toMillis() / 1000.0)
                 .update();
         if (given > 0) {
-            log.info("{} deliveries leased by adapter instances that stopped heartbeating may be claimed again", given);
+            log.info(
+                    "{} deliveries leased by adapter instances gone or no longer heartbeating may be claimed again",
+                    given);
         }
     }
 
@@ -120,20 +122,19 @@ public class AdapterInstance implements SmartLifecycle {
             running.shutdownNow();
         }
         try {
-            // Leases of an instance without a row are free at once, and its heads due again at their deliveries' own
-            // times: a clean stop leaves nothing to wait out.
-            jdbc.sql("WITH gone AS (DELETE FROM adapter_instance WHERE instance_id = :id),"
-                            + " mine AS (SELECT agency, subject_ref FROM adapter_head WHERE leased_by = :id"
-                            + " ORDER BY agency, subject_ref FOR UPDATE)"
-                            + " UPDATE adapter_head h SET next_attempt_at = d.next_attempt_at, leased_by = NULL"
-                            + " FROM mine, adapter_delivery d WHERE h.agency = mine.agency"
-                            + " AND h.subject_ref = mine.subject_ref AND h.leased_by = :id"
-                            + " AND d.delivery_id = h.delivery_id")
+            // Leases of an instance without a row are free at once, and its heads are then given back like those of
+            // any instance gone (one another transaction holds right now is left to the next heartbeat of another
+            // instance): a clean stop leaves nothing to wait out.
+            jdbc.sql("DELETE FROM adapter_instance WHERE instance_id = :id")
                     .param("id", id)
                     .update();
+            giveBackHeadsOfLostInstances();
             log.info("adapter instance {} stopped", id);
         } catch (RuntimeException e) {
-            log.warn("adapter instance {} could not remove its heartbeat row: {}", id, e.toString());
+            log.warn(
+                    "adapter instance {} could not remove its heartbeat row or give back its heads: {}",
+                    id,
+                    e.toString());
         }
     }
 

@@ -208,43 +208,47 @@ class ReportRelayIntegrationTests {
 
     @Test
     void vacuumsTheOutboxOnceItDeletedEnoughReportsSoThatReadingTheOldestStaysCheap() {
-        bindQueue(QueueBuilder.durable(Topology.REPORTS_QUEUE).quorum().build());
-        ReportRelay vacuuming = new ReportRelay(new ReportOutbox(db.jdbc, db.json), rabbit, properties(1_000));
-        long vacuumsBefore = vacuums("report_outbox");
-        long headVacuumsBefore = vacuums("adapter_head");
-        db.transactions.executeWithoutResult(tx -> db.reports.appendAll(reports(DELETED)));
+        Vacuums before = publishEveryReport(1_000);
 
-        vacuuming.runOnce();
-
-        assertThat(outboxRows()).isZero();
-        assertThat(drain()).hasSize(DELETED / PER_MESSAGE);
         // The server publishes a table's counts a moment after the vacuum ends.
         await("vacuumed every 1,000 rows while publishing, not once the outbox ran empty")
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> vacuums("report_outbox") >= vacuumsBefore + DELETED / 1_000);
+                .until(() -> vacuums("report_outbox") >= before.outbox() + DELETED / 1_000);
         await("the heads the reported changes left dead are vacuumed with the reports")
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> vacuums("adapter_head") > headVacuumsBefore);
+                .until(() -> vacuums("adapter_head") > before.heads());
         // Not vacuumed, the same read walks the index pages of every deleted row (below: about one per 400 rows).
         assertThat(buffersOfReadingTheOldest()).isLessThan(10);
     }
 
     @Test
     void neverVacuumsWhenToldNot() {
+        Vacuums before = publishEveryReport(0);
+
+        assertThat(buffersOfReadingTheOldest()).isGreaterThan(DELETED / 500);
+        assertThat(vacuums("report_outbox")).isEqualTo(before.outbox());
+        assertThat(vacuums("adapter_head")).isEqualTo(before.heads());
+    }
+
+    /**
+     * Publishes {@link #DELETED} reports with a relay that vacuums after {@code vacuumAfter} rows deleted (0 never), and
+     * checks that every one went and left the outbox; returns how often each table had been vacuumed before.
+     */
+    private Vacuums publishEveryReport(int vacuumAfter) {
         bindQueue(QueueBuilder.durable(Topology.REPORTS_QUEUE).quorum().build());
-        ReportRelay notVacuuming = new ReportRelay(new ReportOutbox(db.jdbc, db.json), rabbit, properties(0));
-        long vacuumsBefore = vacuums("report_outbox");
-        long headVacuumsBefore = vacuums("adapter_head");
+        ReportRelay relay = new ReportRelay(new ReportOutbox(db.jdbc, db.json), rabbit, properties(vacuumAfter));
+        Vacuums before = new Vacuums(vacuums("report_outbox"), vacuums("adapter_head"));
         db.transactions.executeWithoutResult(tx -> db.reports.appendAll(reports(DELETED)));
 
-        notVacuuming.runOnce();
+        relay.runOnce();
 
         assertThat(outboxRows()).isZero();
         assertThat(drain()).hasSize(DELETED / PER_MESSAGE);
-        assertThat(buffersOfReadingTheOldest()).isGreaterThan(DELETED / 500);
-        assertThat(vacuums("report_outbox")).isEqualTo(vacuumsBefore);
-        assertThat(vacuums("adapter_head")).isEqualTo(headVacuumsBefore);
+        return before;
     }
+
+    /** How often the outbox and the head table had been vacuumed. */
+    private record Vacuums(long outbox, long heads) {}
 
     private static long vacuums(String table) {
         return db.jdbc
