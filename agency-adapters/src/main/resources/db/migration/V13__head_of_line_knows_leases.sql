@@ -37,7 +37,9 @@ $$;
 -- V6's trigger, with the head's time taken as GREATEST(due time, lease end) and its holder copied, and one more change
 -- that touches the head: an open delivery whose lease ends (settled open, or released) is claimable at its own time
 -- again. A lease being taken changes nothing here (the claim writes the head itself, without the subject's lock: it
--- holds the delivery's row, which every transaction that could close or move this head must lock first).
+-- holds the delivery's row, which every transaction that could close or move this head must lock first; and it passes
+-- over a head row another transaction holds, so a claim waits for no lock: that head stays due and is passed over by
+-- the claim's lease check, as before this version, until its lease ends).
 CREATE OR REPLACE FUNCTION adapter_head_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     now_open boolean := NEW.status IN ('PENDING', 'RETRYING');

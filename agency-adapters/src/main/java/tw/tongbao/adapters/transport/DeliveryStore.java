@@ -271,10 +271,16 @@ public class DeliveryStore {
                         + " FROM due WHERE d.delivery_id = due.delivery_id"
                         + " RETURNING d.*, due.previous_holder, due.taken_over),"
                         // The heads leased leave the due range until the lease ends (V13): the next claim reads past
-                        // none of them. Run once, to the end, though nothing below reads it.
+                        // none of them. Run once, to the end, though nothing below reads it. A head another
+                        // transaction holds (an operator's retry or replay making an older delivery the head) is
+                        // passed over, not waited for: a claim then never waits for any lock, so it can be in no
+                        // deadlock, and such a head is only passed over by the lease check until its lease ends.
                         + " headed AS (UPDATE adapter_head h SET next_attempt_at = :lease, leased_by = :instance"
-                        + " FROM leased WHERE h.agency = :agency AND h.subject_ref = leased.subject_ref"
-                        + " AND h.delivery_id = leased.delivery_id)"
+                        + " FROM (SELECT f.subject_ref, f.delivery_id FROM adapter_head f JOIN leased"
+                        + " ON f.agency = :agency AND f.subject_ref = leased.subject_ref"
+                        + " AND f.delivery_id = leased.delivery_id FOR UPDATE OF f SKIP LOCKED) free"
+                        + " WHERE h.agency = :agency AND h.subject_ref = free.subject_ref"
+                        + " AND h.delivery_id = free.delivery_id)"
                         + " SELECT n.head_count, last.last_at, last.last_seq, leased.*, m.message"
                         + " FROM (SELECT count(*) AS head_count FROM heads) n"
                         + " LEFT JOIN (SELECT next_attempt_at AS last_at, sequence AS last_seq FROM heads"

@@ -63,19 +63,20 @@ final class HeadOfLineWorkload {
     String step() {
         Key key = new Key(AGENCIES[random.nextInt(AGENCIES.length)], "subject-" + random.nextInt(SUBJECTS));
         if (random.nextInt(10) > 0) {
-            return change(key);
+            return change(key, true);
         }
         int changes = 2 + random.nextInt(3);
         return transactions.execute(status -> {
             List<String> made = new ArrayList<>();
             for (int i = 0; i < changes; i++) {
-                made.add(change(key));
+                made.add(change(key, false));
             }
             return "transaction " + made;
         });
     }
 
-    private String change(Key key) {
+    /** One random change; {@code alone} when it is a transaction of its own, as a claim always is. */
+    private String change(Key key, boolean alone) {
         List<Row> rows = rows(key);
         List<Row> open = rows.stream().filter(Row::isOpen).toList();
         List<Row> closed = rows.stream().filter(row -> !row.isOpen()).toList();
@@ -96,7 +97,7 @@ final class HeadOfLineWorkload {
             // Status changes that neither open nor close anything, due time unchanged.
             return update("relabel", List.of(any(rows)), row -> pick(row.isOpen() ? OPEN : CLOSED), Row::at);
         }
-        if (kind < 86) {
+        if (kind < 86 && alone) {
             return lease(key);
         }
         if (kind < 90) {
@@ -153,18 +154,21 @@ final class HeadOfLineWorkload {
     }
 
     /**
-     * Leases the subject's head as a claim does (V13): the delivery's lease, and the head's time and holder written by
-     * the same statement, without the subject's lock. Only a head among this workload's deliveries, whose rows no other
-     * workload locks.
+     * Leases the subject's head as a claim does (V13), in a transaction of its own: the delivery's lease, and the head's
+     * time and holder written by the same statement, without the subject's lock, passing over a head another
+     * transaction holds. Only a head among this workload's deliveries, whose rows no other workload locks.
      */
     private String lease(Key key) {
         int leased = jdbc.sql("WITH leased AS (UPDATE adapter_delivery d SET lease_until = d.next_attempt_at"
                         + " + make_interval(secs => :extra), leased_by = :holder WHERE d.delivery_id ="
                         + " (SELECT delivery_id FROM adapter_head WHERE agency = :agency AND subject_ref = :subject)"
                         + " AND d.sequence % :workers = :worker RETURNING d.*)"
-                        + " UPDATE adapter_head h SET next_attempt_at = leased.lease_until, leased_by = leased.leased_by"
-                        + " FROM leased WHERE h.agency = leased.agency AND h.subject_ref = leased.subject_ref"
-                        + " AND h.delivery_id = leased.delivery_id")
+                        + " UPDATE adapter_head h SET next_attempt_at = free.lease_until, leased_by = free.leased_by"
+                        + " FROM (SELECT f.agency, f.subject_ref, f.delivery_id, leased.lease_until, leased.leased_by"
+                        + " FROM adapter_head f JOIN leased ON f.agency = leased.agency"
+                        + " AND f.subject_ref = leased.subject_ref AND f.delivery_id = leased.delivery_id"
+                        + " FOR UPDATE OF f SKIP LOCKED) free WHERE h.agency = free.agency"
+                        + " AND h.subject_ref = free.subject_ref AND h.delivery_id = free.delivery_id")
                 .param("extra", 1 + random.nextInt(3600))
                 .param("holder", UUID.randomUUID())
                 .param("agency", key.agency())
