@@ -37,6 +37,21 @@ class OutboxRelay implements SmartLifecycle {
     /** The advisory lock that serializes claims of the outbox's oldest rows across gateways. */
     private static final long CLAIM_LOCK = 0x7467_6f75_7462_6f78L;
 
+    /**
+     * Claims the oldest unpublished rows unless another relay's claim on the oldest is live. The rows are looked up by
+     * primary key in an array read once ({@code = any(array(...))}), not as {@code id in (select ... limit ?)}: the
+     * relay's vacuum of an outbox that is empty just then records it as holding no rows, and until the next vacuum
+     * every plan takes it for one row; the planner then made the {@code in} a nested loop that ran the {@code limit}
+     * subquery again for each row of the outbox. With 25,000 rows waiting a claim of 100 read 5 million buffers (2.4 s),
+     * so a relay that fell behind fell further behind; with the array it reads about 1,700 whatever the statistics say.
+     */
+    static final String CLAIM = "update outbox set claimed_until = now() + make_interval(secs => ?)"
+            + " where id = any(array(select id from outbox where published_at is null order by id limit ?))"
+            + " and not exists (select 1 from (select claimed_until from outbox"
+            + "   where published_at is null order by id limit 1) oldest"
+            + "   where oldest.claimed_until > now())"
+            + " returning id, change_id, payload";
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final ChangePublisher publisher;
@@ -152,12 +167,7 @@ class OutboxRelay implements SmartLifecycle {
             // Serializes claims; the next statement's snapshot then sees every claim committed before.
             jdbc.query("select pg_advisory_xact_lock(?)", (rs, n) -> null, CLAIM_LOCK);
             return jdbc.query(
-                    "update outbox set claimed_until = now() + make_interval(secs => ?)"
-                            + " where id in (select id from outbox where published_at is null order by id limit ?)"
-                            + " and not exists (select 1 from (select claimed_until from outbox"
-                            + "   where published_at is null order by id limit 1) oldest"
-                            + "   where oldest.claimed_until > now())"
-                            + " returning id, change_id, payload",
+                    CLAIM,
                     // The text's bytes as the server sends them (UTF-8), published as they are.
                     (rs, n) -> new Row(rs.getLong("id"), rs.getObject("change_id", UUID.class), rs.getBytes("payload")),
                     claimSeconds(),

@@ -104,6 +104,49 @@ class OutboxVacuumIntegrationTests {
                 .untilAsserted(() -> assertThat(vacuumCount() - vacuums).isBetween(10L, 20L));
     }
 
+    /**
+     * The relay vacuums right after a delete, often when the outbox is empty just then; with {@code vacuum_truncate}
+     * off the table keeps its pages and the statistics say they hold no rows, so every plan takes the outbox for one
+     * row until the next vacuum. A claim over 20,000 rows then read 4 million buffers (a nested loop running the search
+     * for the oldest rows once per row of the outbox); it must read about as many as it claims rows, a few each.
+     */
+    @Test
+    void aClaimReadsFewBuffersWhenTheLastVacuumFoundTheOutboxEmpty() {
+        relay.stop();
+        try {
+            fileBacklog(1_000);
+            relay.drain();
+            jdbc.execute("vacuum outbox");
+            assertThat(jdbc.queryForMap("select relpages, reltuples from pg_class where relname = 'outbox'"))
+                    .as("the statistics the relay's vacuum of an empty outbox leaves")
+                    .satisfies(stats -> assertThat(((Number) stats.get("relpages")).intValue())
+                            .isPositive())
+                    .satisfies(stats -> assertThat(((Number) stats.get("reltuples")).doubleValue())
+                            .isZero());
+            fileBacklog(20_000);
+
+            JsonNode plan = transaction.execute(status -> {
+                status.setRollbackOnly();
+                return json.readTree(jdbc.queryForObject(
+                                "explain (analyze, buffers, format json) " + OutboxRelay.CLAIM,
+                                String.class,
+                                15.0,
+                                100))
+                        .get(0)
+                        .get("Plan");
+            });
+
+            assertThat(plan.get("Actual Rows").asInt()).as("rows claimed").isEqualTo(100);
+            assertThat(plan.get("Shared Hit Blocks").asInt()
+                            + plan.get("Shared Read Blocks").asInt())
+                    .as("shared buffers the claim of 100 rows read")
+                    .isLessThan(5_000);
+        } finally {
+            jdbc.update("delete from outbox");
+            relay.start();
+        }
+    }
+
     @Test
     void neverVacuumsWhenVacuumAfterIsZero() {
         OutboxRelay neverVacuums =
