@@ -240,6 +240,57 @@ public class DeliveryStore {
     }
 
     /**
+     * The claim of one page as {@link #claimPage} runs it, reading the heads after {@code (:afterAt, :afterSeq)} when
+     * {@code keyset}; its parameters are named.
+     */
+    static String claimStatement(boolean keyset) {
+        String keysetCondition = keyset ? " AND (next_attempt_at, sequence) > (:afterAt, :afterSeq)" : "";
+        return "WITH heads AS (SELECT delivery_id, next_attempt_at, sequence"
+                + " FROM adapter_head WHERE agency = :agency AND next_attempt_at <= :now" + keysetCondition
+                // Read here as well as by the dispatcher (whose view of another instance's disable may be a
+                // state TTL old): once a 410's transaction commits, no instance leases a delivery that the 410
+                // is still parking.
+                + " AND NOT EXISTS (SELECT 1 FROM agency_state s WHERE s.agency = :agency AND s.disabled)"
+                + " ORDER BY next_attempt_at, sequence LIMIT :page),"
+                + " due AS (SELECT c.delivery_id, c.leased_by AS previous_holder,"
+                + " (c.lease_until IS NOT NULL AND c.lease_until >= :now) AS taken_over"
+                // ANY(ARRAY(...)): the candidates are looked up by primary key, as with an array parameter.
+                + " FROM adapter_delivery c WHERE c.delivery_id = ANY(ARRAY(SELECT delivery_id FROM heads))"
+                + " AND c.agency = :agency"
+                + " AND c.status IN ('PENDING', 'RETRYING') AND c.next_attempt_at <= :now"
+                + " AND NOT " + LIVE_LEASE
+                + " AND NOT EXISTS (SELECT 1 FROM adapter_delivery o WHERE o.agency = c.agency"
+                + "   AND o.subject_ref = c.subject_ref AND o.status IN ('PENDING', 'RETRYING')"
+                + "   AND o.sequence < c.sequence)"
+                + " ORDER BY c.next_attempt_at, c.sequence LIMIT :limit FOR UPDATE OF c SKIP LOCKED),"
+                + " leased AS (UPDATE adapter_delivery d SET lease_until = :lease, leased_by = :instance"
+                + " FROM due WHERE d.delivery_id = due.delivery_id"
+                + " RETURNING d.*, due.previous_holder, due.taken_over),"
+                // The heads leased leave the due range until the lease ends (V13): the next claim reads past
+                // none of them. Run once, to the end, though nothing below reads it. A head another
+                // transaction holds (an operator's retry or replay making an older delivery the head) is
+                // passed over, not waited for: a claim then never waits for any lock, so it can be in no
+                // deadlock, and such a head is only passed over by the lease check until its lease ends.
+                // The heads are looked up in arrays read once, never joined to the leased rows: a head's
+                // delivery is of its own subject, so subject and delivery both among the leased ones is the
+                // pair. Joined, a plan made while the statistics took adapter_head for one row (the report
+                // relay's vacuum of a table empty just then records it so) scanned the agency's heads again
+                // for each of them: a claim over 18,000 heads ran for minutes.
+                + " headed AS (UPDATE adapter_head h SET next_attempt_at = :lease, leased_by = :instance"
+                + " WHERE h.agency = :agency AND h.subject_ref = ANY(ARRAY(SELECT f.subject_ref"
+                + "   FROM adapter_head f WHERE f.agency = :agency"
+                + "   AND f.subject_ref = ANY(ARRAY(SELECT subject_ref FROM leased))"
+                + "   AND f.delivery_id = ANY(ARRAY(SELECT delivery_id FROM leased)) FOR UPDATE OF f SKIP LOCKED))"
+                + " AND h.delivery_id = ANY(ARRAY(SELECT delivery_id FROM leased)))"
+                + " SELECT n.head_count, last.last_at, last.last_seq, leased.*, m.message"
+                + " FROM (SELECT count(*) AS head_count FROM heads) n"
+                + " LEFT JOIN (SELECT next_attempt_at AS last_at, sequence AS last_seq FROM heads"
+                + "   ORDER BY next_attempt_at DESC, sequence DESC LIMIT 1) last ON true"
+                + " LEFT JOIN leased ON true"
+                + " LEFT JOIN adapter_message m ON m.change_id = leased.change_id";
+    }
+
+    /**
      * In one statement: reads a page of head-of-line candidates in due order (after {@code after}), leases up to
      * {@code limit} of them that are still due, open, free and first of their subject, and says how many candidates the
      * page held and which was last. The outer LEFT JOIN returns the page's row even when nothing was leased; a leased
@@ -248,45 +299,7 @@ public class DeliveryStore {
      */
     private Page claimPage(
             String agency, Head after, int page, int limit, Instant now, Instant leaseUntil, UUID instance) {
-        String keyset = after == null ? "" : " AND (next_attempt_at, sequence) > (:afterAt, :afterSeq)";
-        JdbcClient.StatementSpec spec = jdbc.sql("WITH heads AS (SELECT delivery_id, next_attempt_at, sequence"
-                        + " FROM adapter_head WHERE agency = :agency AND next_attempt_at <= :now" + keyset
-                        // Read here as well as by the dispatcher (whose view of another instance's disable may be a
-                        // state TTL old): once a 410's transaction commits, no instance leases a delivery that the 410
-                        // is still parking.
-                        + " AND NOT EXISTS (SELECT 1 FROM agency_state s WHERE s.agency = :agency AND s.disabled)"
-                        + " ORDER BY next_attempt_at, sequence LIMIT :page),"
-                        + " due AS (SELECT c.delivery_id, c.leased_by AS previous_holder,"
-                        + " (c.lease_until IS NOT NULL AND c.lease_until >= :now) AS taken_over"
-                        // ANY(ARRAY(...)): the candidates are looked up by primary key, as with an array parameter.
-                        + " FROM adapter_delivery c WHERE c.delivery_id = ANY(ARRAY(SELECT delivery_id FROM heads))"
-                        + " AND c.agency = :agency"
-                        + " AND c.status IN ('PENDING', 'RETRYING') AND c.next_attempt_at <= :now"
-                        + " AND NOT " + LIVE_LEASE
-                        + " AND NOT EXISTS (SELECT 1 FROM adapter_delivery o WHERE o.agency = c.agency"
-                        + "   AND o.subject_ref = c.subject_ref AND o.status IN ('PENDING', 'RETRYING')"
-                        + "   AND o.sequence < c.sequence)"
-                        + " ORDER BY c.next_attempt_at, c.sequence LIMIT :limit FOR UPDATE OF c SKIP LOCKED),"
-                        + " leased AS (UPDATE adapter_delivery d SET lease_until = :lease, leased_by = :instance"
-                        + " FROM due WHERE d.delivery_id = due.delivery_id"
-                        + " RETURNING d.*, due.previous_holder, due.taken_over),"
-                        // The heads leased leave the due range until the lease ends (V13): the next claim reads past
-                        // none of them. Run once, to the end, though nothing below reads it. A head another
-                        // transaction holds (an operator's retry or replay making an older delivery the head) is
-                        // passed over, not waited for: a claim then never waits for any lock, so it can be in no
-                        // deadlock, and such a head is only passed over by the lease check until its lease ends.
-                        + " headed AS (UPDATE adapter_head h SET next_attempt_at = :lease, leased_by = :instance"
-                        + " FROM (SELECT f.subject_ref, f.delivery_id FROM adapter_head f JOIN leased"
-                        + " ON f.agency = :agency AND f.subject_ref = leased.subject_ref"
-                        + " AND f.delivery_id = leased.delivery_id FOR UPDATE OF f SKIP LOCKED) free"
-                        + " WHERE h.agency = :agency AND h.subject_ref = free.subject_ref"
-                        + " AND h.delivery_id = free.delivery_id)"
-                        + " SELECT n.head_count, last.last_at, last.last_seq, leased.*, m.message"
-                        + " FROM (SELECT count(*) AS head_count FROM heads) n"
-                        + " LEFT JOIN (SELECT next_attempt_at AS last_at, sequence AS last_seq FROM heads"
-                        + "   ORDER BY next_attempt_at DESC, sequence DESC LIMIT 1) last ON true"
-                        + " LEFT JOIN leased ON true"
-                        + " LEFT JOIN adapter_message m ON m.change_id = leased.change_id")
+        JdbcClient.StatementSpec spec = jdbc.sql(claimStatement(after != null))
                 .param("agency", agency)
                 .param("now", Timestamp.from(now))
                 .param("page", page)
