@@ -28,8 +28,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.adapters.AdaptersProperties;
 import tw.tongbao.core.change.ChangeType;
 import tw.tongbao.core.report.AttemptRecord;
@@ -185,124 +183,6 @@ class DeliveryClaimIntegrationTests {
         assertThat(claimed).isEqualTo(320);
         // Generous for a shared 2-core machine; before V3 one such claim read and sorted every due row.
         assertThat(averageMicros).isLessThan(200_000);
-    }
-
-    /**
-     * The report relay vacuums adapter_head while it publishes, often when the table is empty just then: the table
-     * keeps its pages and the statistics say they hold no rows, so every plan takes it for one row until the next
-     * ANALYZE, and which plan the claim's head write got was a toss-up between equal costs. Joined to the leased rows,
-     * one such plan scanned the agency's heads once per head: after a busy spell (20,000 heads, all settled) and that
-     * vacuum, one claim over 2,500 new heads took 200 s. Looked up in arrays read once, every part of the claim reads
-     * adapter_head once (the read of the due heads may read them all until PlannerStatistics refreshes the
-     * statistics: linear, never quadratic), whatever the planner makes of it; this test checks that property.
-     */
-    @Test
-    void aClaimReadsNoHeadOnceForEachHeadAfterTheHeadTableWasVacuumedEmpty() {
-        vacuumTheHeadTableEmptiedAfterABusySpell();
-        dueSubjects("due-", 1_000);
-        jdbc.sql("ANALYZE adapter_delivery").update();
-
-        JsonNode plan = new TransactionTemplate(new DataSourceTransactionManager(dataSource)).execute(status -> {
-            status.setRollbackOnly();
-            // The quadratic plan took half a minute here; this one takes milliseconds.
-            jdbc.sql("SET LOCAL statement_timeout = '20s'").update();
-            return new JsonMapper()
-                    .readTree(jdbc.sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + DeliveryStore.claimStatement(false))
-                            .param("agency", AGENCY)
-                            .param("now", Timestamp.from(now))
-                            .param("page", 64)
-                            .param("lease", Timestamp.from(now.plus(Duration.ofMinutes(2))))
-                            .param("instance", INSTANCE)
-                            .param("stale", 30)
-                            .param("limit", 64)
-                            .query(String.class)
-                            .single())
-                    .get(0)
-                    .get("Plan");
-        });
-
-        assertThat(plan.findValues("Actual Rows").get(0).asInt())
-                .as("rows claimed")
-                .isEqualTo(64);
-        List<String> headScans = plan.findParents("Relation Name").stream()
-                .filter(node -> node.get("Relation Name").asString().equals("adapter_head"))
-                .map(node -> node.get("Node Type").asString() + " "
-                        + node.get("Alias").asString() + " run "
-                        + node.get("Actual Loops").asInt() + " time(s)")
-                .toList();
-        assertThat(headScans)
-                .as("the claim's scans of adapter_head")
-                .hasSizeGreaterThanOrEqualTo(3)
-                .allMatch(scan -> scan.endsWith(" run 1 time(s)"));
-        // A node's count includes what its children read, so the largest is the costliest part with all it ran.
-        assertThat(plan.findValues("Shared Hit Blocks").stream()
-                        .mapToInt(JsonNode::asInt)
-                        .max()
-                        .orElseThrow())
-                .as("shared buffers read by the claim's costliest part")
-                .isLessThan(10_000);
-    }
-
-    /**
-     * With the statistics of {@link #aClaimReadsNoHeadOnceForEachHeadAfterTheHeadTableWasVacuumedEmpty} the planner
-     * costs both of adapter_head's indexes alike, and it found the one head the trigger updates or deletes (V6, V13)
-     * through adapter_head_due by the agency alone, reading every head of the agency on each settlement (seen on a copy
-     * of this schema: 20,000 heads settled, the table vacuumed, 2,000 new ones). Which index wins such a tie depends on
-     * their sizes, so this checks what V14 makes true whatever the sizes: without the primary key, those statements have
-     * no index to use, adapter_head_due being only for statements that read by due time.
-     */
-    @Test
-    void theTriggersLookupsOfOneHeadCannotUseTheDueIndex() {
-        dueSubjects("due-", 10);
-        String key = "(h.agency, h.subject_ref) = ('" + AGENCY + "', 'due-5')";
-        List<String> lookups = List.of(
-                "DELETE FROM adapter_head h WHERE " + key + " AND h.delivery_id = gen_random_uuid()",
-                "UPDATE adapter_head h SET next_attempt_at = now() WHERE " + key
-                        + " AND h.delivery_id = gen_random_uuid()",
-                "UPDATE adapter_head h SET sequence = 0 WHERE " + key + " AND h.sequence > 0");
-
-        List<String> plans = new TransactionTemplate(new DataSourceTransactionManager(dataSource)).execute(status -> {
-            status.setRollbackOnly();
-            jdbc.sql("ALTER TABLE adapter_head DROP CONSTRAINT adapter_head_pkey")
-                    .update();
-            jdbc.sql("SET LOCAL enable_seqscan = off").update();
-            return lookups.stream().map(DeliveryClaimIntegrationTests::explain).toList();
-        });
-
-        assertThat(plans).allSatisfy(plan -> assertThat(plan).doesNotContain("adapter_head_due"));
-    }
-
-    /**
-     * A busy spell of 20,000 heads, all settled, then the relay's vacuum: the table keeps its pages and the statistics
-     * say they hold no rows, so every plan takes it for one row until the next ANALYZE.
-     */
-    private void vacuumTheHeadTableEmptiedAfterABusySpell() {
-        for (int batch = 0; batch < 8; batch++) {
-            // In batches: each open arrival and each settlement takes its subject's lock until the statement commits.
-            dueSubjects("busy-" + batch + "-", 2_500);
-            jdbc.sql("UPDATE adapter_delivery SET status = 'DELIVERED' WHERE status = 'PENDING'")
-                    .update();
-        }
-        jdbc.sql("VACUUM (TRUNCATE false) adapter_head").update();
-        assertThat(jdbc.sql("SELECT relpages > 0 AND reltuples = 0 FROM pg_class WHERE relname = 'adapter_head'")
-                        .query(Boolean.class)
-                        .single())
-                .as("the statistics a vacuum of the emptied head table leaves")
-                .isTrue();
-    }
-
-    /** {@code count} subjects of {@link #AGENCY}, each with one delivery due, its head. */
-    private void dueSubjects(String prefix, int count) {
-        jdbc.sql("INSERT INTO adapter_delivery (delivery_id, agency, subject_ref, sequence, change_type, receipt,"
-                        + " change_id, status, next_attempt_at, received_at, updated_at)"
-                        + " SELECT gen_random_uuid(), :agency, :prefix || s, 1, 'ADDRESS_CHANGE', 'R' || s,"
-                        + " gen_random_uuid(), 'PENDING', CAST(:due AS timestamptz) - make_interval(secs => s), :due, :due"
-                        + " FROM generate_series(1, :count) s")
-                .param("agency", AGENCY)
-                .param("prefix", prefix)
-                .param("count", count)
-                .param("due", Timestamp.from(now))
-                .update();
     }
 
     @Test
