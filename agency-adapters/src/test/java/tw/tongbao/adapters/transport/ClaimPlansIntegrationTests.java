@@ -2,24 +2,17 @@ package tw.tongbao.adapters.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tw.tongbao.core.testing.TestDatabase;
 
 /**
  * The claim and the head-of-line trigger against real PostgreSQL whose statistics are wrong the way the relays' own
@@ -27,41 +20,14 @@ import tw.tongbao.core.testing.TestDatabase;
  */
 class ClaimPlansIntegrationTests {
 
-    private static final String AGENCY = "NHIA";
-    private static final UUID INSTANCE = UUID.randomUUID();
+    @RegisterExtension
+    static final EngineDatabase engine = EngineDatabase.emptiedBeforeEach("claimplans");
 
-    private static TestDatabase database;
-    private static HikariDataSource dataSource;
-    private static JdbcClient jdbc;
+    private static final String AGENCY = EngineDatabase.AGENCY.code().value();
+    private static final UUID INSTANCE = UUID.randomUUID();
+    private static final JdbcClient jdbc = engine.jdbc;
 
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-
-    @BeforeAll
-    static void migrate() {
-        database = TestDatabase.create("claimplans");
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(database.jdbcUrl());
-        dataSource.setUsername(database.username());
-        dataSource.setPassword(database.password());
-        dataSource.setMaximumPoolSize(2);
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        jdbc = JdbcClient.create(dataSource);
-        jdbc.sql("INSERT INTO adapter_instance (instance_id, host, started_at, heartbeat_at)"
-                        + " VALUES (:id, 'test', now(), now() + interval '1 hour')")
-                .param("id", INSTANCE)
-                .update();
-    }
-
-    @AfterAll
-    static void drop() {
-        dataSource.close();
-        database.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        jdbc.sql("TRUNCATE adapter_delivery, adapter_head").update();
-    }
 
     /**
      * The report relay vacuums adapter_head while it publishes, often when the table is empty just then: the table
@@ -78,9 +44,9 @@ class ClaimPlansIntegrationTests {
         dueSubjects("due-", 1_000);
         jdbc.sql("ANALYZE adapter_delivery").update();
 
-        JsonNode plan = new TransactionTemplate(new DataSourceTransactionManager(dataSource)).execute(status -> {
+        JsonNode plan = engine.transactions.execute(status -> {
             status.setRollbackOnly();
-            // The quadratic plan took half a minute here; this one takes milliseconds.
+            // The old claim ran into this limit here (its quadratic plan); this one takes milliseconds.
             jdbc.sql("SET LOCAL statement_timeout = '20s'").update();
             return new JsonMapper()
                     .readTree(jdbc.sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + DeliveryStore.claimStatement(false))
@@ -137,7 +103,7 @@ class ClaimPlansIntegrationTests {
                         + " AND h.delivery_id = gen_random_uuid()",
                 "UPDATE adapter_head h SET sequence = 0 WHERE " + key + " AND h.sequence > 0");
 
-        List<String> plans = new TransactionTemplate(new DataSourceTransactionManager(dataSource)).execute(status -> {
+        List<String> plans = engine.transactions.execute(status -> {
             status.setRollbackOnly();
             jdbc.sql("ALTER TABLE adapter_head DROP CONSTRAINT adapter_head_pkey")
                     .update();
