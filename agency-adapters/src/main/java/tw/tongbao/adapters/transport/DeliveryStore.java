@@ -33,6 +33,11 @@ public class DeliveryStore {
             + " AND (c.leased_by IS NULL OR c.leased_by IN (SELECT i.instance_id FROM adapter_instance i"
             + " WHERE i.heartbeat_at >= clock_timestamp() - make_interval(secs => :stale))))";
 
+    /** The claim of a first page of heads, and of a page after the last head of the one before ({@link #claimPage}). */
+    private static final String CLAIM_FIRST_PAGE = claimStatement(false);
+
+    private static final String CLAIM_NEXT_PAGE = claimStatement(true);
+
     /**
      * The order in which a transaction that changes several subjects' rows takes their head-of-line locks (V3
      * trigger): the inbox's inserts and the settlement's updates both follow it, having first locked every delivery row
@@ -299,7 +304,7 @@ public class DeliveryStore {
      */
     private Page claimPage(
             String agency, Head after, int page, int limit, Instant now, Instant leaseUntil, UUID instance) {
-        JdbcClient.StatementSpec spec = jdbc.sql(claimStatement(after != null))
+        JdbcClient.StatementSpec spec = jdbc.sql(after == null ? CLAIM_FIRST_PAGE : CLAIM_NEXT_PAGE)
                 .param("agency", agency)
                 .param("now", Timestamp.from(now))
                 .param("page", page)
