@@ -250,24 +250,33 @@ public class DeliveryStore {
      */
     static String claimStatement(boolean keyset) {
         String keysetCondition = keyset ? " AND (next_attempt_at, sequence) > (:afterAt, :afterSeq)" : "";
-        return "WITH heads AS (SELECT delivery_id, next_attempt_at, sequence"
+        // After the read of the due heads, every row is looked up by key or where it lies (ctid), never by the agency:
+        // the statistics may be from a quiet spell (no head, hardly an open delivery), and then the planner costs a
+        // scan of all the agency's open deliveries or heads as low as a look-up by key, and took it, in a burst for
+        // every candidate (ClaimPlansIntegrationTests).
+        return "WITH heads AS (SELECT ctid AS head_at, delivery_id, next_attempt_at, sequence"
                 + " FROM adapter_head WHERE agency = :agency AND next_attempt_at <= :now" + keysetCondition
                 // Read here as well as by the dispatcher (whose view of another instance's disable may be a
                 // state TTL old): once a 410's transaction commits, no instance leases a delivery that the 410
                 // is still parking.
                 + " AND NOT EXISTS (SELECT 1 FROM agency_state s WHERE s.agency = :agency AND s.disabled)"
                 + " ORDER BY next_attempt_at, sequence LIMIT :page),"
+                // The candidates, locked by primary key with no other condition that an index could serve; what
+                // makes one due is checked below on the row as locked (its latest version).
+                + " candidates AS (SELECT c.delivery_id, c.agency, c.subject_ref, c.sequence, c.status,"
+                + " c.next_attempt_at, c.lease_until, c.leased_by FROM adapter_delivery c"
+                + " WHERE c.delivery_id = ANY(ARRAY(SELECT delivery_id FROM heads)) FOR UPDATE OF c SKIP LOCKED),"
                 + " due AS (SELECT c.delivery_id, c.leased_by AS previous_holder,"
                 + " (c.lease_until IS NOT NULL AND c.lease_until >= :now) AS taken_over"
-                // ANY(ARRAY(...)): the candidates are looked up by primary key, as with an array parameter.
-                + " FROM adapter_delivery c WHERE c.delivery_id = ANY(ARRAY(SELECT delivery_id FROM heads))"
-                + " AND c.agency = :agency"
+                + " FROM candidates c WHERE c.agency = :agency"
                 + " AND c.status IN ('PENDING', 'RETRYING') AND c.next_attempt_at <= :now"
                 + " AND NOT " + LIVE_LEASE
+                // OFFSET 0 keeps this a look-up per candidate by its subject: as a join, the planner could
+                // scan all the agency's open deliveries once per candidate.
                 + " AND NOT EXISTS (SELECT 1 FROM adapter_delivery o WHERE o.agency = c.agency"
                 + "   AND o.subject_ref = c.subject_ref AND o.status IN ('PENDING', 'RETRYING')"
-                + "   AND o.sequence < c.sequence)"
-                + " ORDER BY c.next_attempt_at, c.sequence LIMIT :limit FOR UPDATE OF c SKIP LOCKED),"
+                + "   AND o.sequence < c.sequence OFFSET 0)"
+                + " ORDER BY c.next_attempt_at, c.sequence LIMIT :limit),"
                 + " leased AS (UPDATE adapter_delivery d SET lease_until = :lease, leased_by = :instance"
                 + " FROM due WHERE d.delivery_id = due.delivery_id"
                 + " RETURNING d.*, due.previous_holder, due.taken_over),"
@@ -276,17 +285,13 @@ public class DeliveryStore {
                 // transaction holds (an operator's retry or replay making an older delivery the head) is
                 // passed over, not waited for: a claim then never waits for any lock, so it can be in no
                 // deadlock, and such a head is only passed over by the lease check until its lease ends.
-                // The heads are looked up in arrays read once, never joined to the leased rows: a head's
-                // delivery is of its own subject, so subject and delivery both among the leased ones is the
-                // pair. Joined, a plan made while the statistics took adapter_head for one row (the report
-                // relay's vacuum of a table empty just then records it so) scanned the agency's heads again
-                // for each of them: a claim over 18,000 heads ran for minutes.
+                // The heads are found where the read above found them: a head changed since is not locked
+                // (its new version is elsewhere), so one that is locked still names the delivery leased.
                 + " headed AS (UPDATE adapter_head h SET next_attempt_at = :lease, leased_by = :instance"
-                + " WHERE h.agency = :agency AND h.subject_ref = ANY(ARRAY(SELECT f.subject_ref"
-                + "   FROM adapter_head f WHERE f.agency = :agency"
-                + "   AND f.subject_ref = ANY(ARRAY(SELECT subject_ref FROM leased))"
-                + "   AND f.delivery_id = ANY(ARRAY(SELECT delivery_id FROM leased)) FOR UPDATE OF f SKIP LOCKED))"
-                + " AND h.delivery_id = ANY(ARRAY(SELECT delivery_id FROM leased)))"
+                + " WHERE h.ctid = ANY(ARRAY(SELECT f.ctid FROM adapter_head f"
+                + "   WHERE f.ctid = ANY(ARRAY(SELECT heads.head_at FROM heads"
+                + "     WHERE heads.delivery_id = ANY(ARRAY(SELECT delivery_id FROM leased))))"
+                + "   FOR UPDATE OF f SKIP LOCKED)))"
                 + " SELECT n.head_count, last.last_at, last.last_seq, leased.*, m.message"
                 + " FROM (SELECT count(*) AS head_count FROM heads) n"
                 + " LEFT JOIN (SELECT next_attempt_at AS last_at, sequence AS last_seq FROM heads"
