@@ -30,8 +30,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     transaction, all their deliveries in another) and acknowledged together (default 64, but at most the prefetch, so
  *     that one busy queue alone can fill a batch: 32 with the default prefetch)
  * @param inboxBatchWait how long the inbox waits to fill a batch before it stores what it has
- * @param statisticsInterval how often the planner statistics of the delivery tables are checked, each table's refreshed
- *     ({@code ANALYZE}) when many of its rows changed; zero turns it off
+ * @param statisticsInterval how often at most each delivery table's planner statistics are refreshed ({@code ANALYZE})
+ *     when many of its rows changed; sooner (checked six times an interval) when it has grown past twice the rows they
+ *     count; zero turns it off
  * @param agencyStateTtl how long a read agency state (paused, disabled) is used before it is read again: the bound on
  *     how late this instance sees a pause or disable applied by another instance (its own are seen at once); zero
  *     reads it every time

@@ -50,6 +50,24 @@ class PlannerStatisticsIntegrationTests {
     }
 
     @Test
+    void analyzesATableThatGrewPastTwiceItsCountedRowsAtOnceAndOneThatChangedOnlyAfterTheInterval() {
+        PlannerStatistics hourly = new PlannerStatistics(db.jdbc, Duration.ofHours(1));
+        // The migrations analyzed adapter_delivery empty: 3,000 rows are more than twice none.
+        db.rows("NHIA", "DELIVERED", 3_000);
+        assertThat(await().atMost(Duration.ofSeconds(10)).until(hourly::refreshIfStale, tables -> !tables.isEmpty()))
+                .containsExactly("adapter_delivery");
+
+        // As many rows changed as there are, but the table did not grow: it waits for the interval.
+        db.jdbc.sql("UPDATE adapter_delivery SET attempts = attempts + 1").update();
+        await().pollDelay(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> modifiedSinceAnalyze("adapter_delivery") >= 3_000);
+        assertThat(hourly.refreshIfStale()).isEmpty();
+        assertThat(new PlannerStatistics(db.jdbc, Duration.ofSeconds(1)).refreshIfStale())
+                .containsExactly("adapter_delivery");
+    }
+
+    @Test
     void collectsStatisticsOnlyOfTheColumnsStatementsFilterJoinOrGroupOn() {
         db.rows("NHIA", "PENDING", 2_000);
         db.rows("NHIA", "DELIVERED", 2_000);
@@ -92,6 +110,14 @@ class PlannerStatisticsIntegrationTests {
     private long analyzeCount(String table) {
         return db.jdbc
                 .sql("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = :table")
+                .param("table", table)
+                .query(Long.class)
+                .single();
+    }
+
+    private long modifiedSinceAnalyze(String table) {
+        return db.jdbc
+                .sql("SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = :table")
                 .param("table", table)
                 .query(Long.class)
                 .single();
