@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     plus the batch interval for batch-csv) before another dispatcher may try it again, even though the instance
  *     holding it still heartbeats; see docs/architecture.md for how to pick it
  * @param pollInterval how often each dispatcher looks for due deliveries when nothing woke it
- * @param claimBatchSize most deliveries one dispatcher claims in one go (also bounded by free bulkhead permits)
+ * @param claimBatchSize most deliveries one dispatcher claims in one go (also bounded by free bulkhead permits; default
+ *     32: with 64 calls in flight per agency, a backlog drained about a tenth faster than with 16, in fewer claims)
  * @param jitterFraction how far a retry wait may stray from the schedule, as a fraction (0.2 = ±20 %)
  * @param maxRetryAfter the longest {@code Retry-After} hint honoured
  * @param consumerPrefetch unacknowledged messages each agency queue may have out to the inbox (default 32): the inbox
@@ -79,7 +80,7 @@ public record AdaptersProperties(
         leaseDuration = leaseDuration != null ? leaseDuration : Duration.ofMinutes(2);
         statisticsInterval = statisticsInterval != null ? statisticsInterval : Duration.ofSeconds(30);
         pollInterval = pollInterval != null ? pollInterval : Duration.ofSeconds(1);
-        claimBatchSize = claimBatchSize > 0 ? claimBatchSize : 16;
+        claimBatchSize = claimBatchSize > 0 ? claimBatchSize : 32;
         jitterFraction = jitterFraction > 0 ? jitterFraction : 0.2;
         maxRetryAfter = maxRetryAfter != null ? maxRetryAfter : Duration.ofHours(24);
         consumerPrefetch = consumerPrefetch > 0 ? consumerPrefetch : 32;
