@@ -285,8 +285,9 @@ public class DeliveryStore {
                 // transaction holds (an operator's retry or replay making an older delivery the head) is
                 // passed over, not waited for: a claim then never waits for any lock, so it can be in no
                 // deadlock, and such a head is only passed over by the lease check until its lease ends.
-                // The heads are found where the read above found them: a head changed since is not locked
-                // (its new version is elsewhere), so one that is locked still names the delivery leased.
+                // The heads are found where the read above found them (ctid): a head changed since that read
+                // is not written, its new version lying elsewhere and being newer than this statement's
+                // snapshot, so every head written still names the delivery leased.
                 + " headed AS (UPDATE adapter_head h SET next_attempt_at = :lease, leased_by = :instance"
                 + " WHERE h.ctid = ANY(ARRAY(SELECT f.ctid FROM adapter_head f"
                 + "   WHERE f.ctid = ANY(ARRAY(SELECT heads.head_at FROM heads"
