@@ -116,7 +116,7 @@ class ClaimPlansIntegrationTests {
             status.setRollbackOnly();
             jdbc.sql("SET LOCAL statement_timeout = '20s'").update();
             return new JsonMapper()
-                    .readTree(jdbc.sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + DeliveryStore.claimStatement(false))
+                    .readTree(jdbc.sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + ClaimStatement.sql(false))
                             .param("agency", AGENCY)
                             .param("now", Timestamp.from(now))
                             .param("page", page)
