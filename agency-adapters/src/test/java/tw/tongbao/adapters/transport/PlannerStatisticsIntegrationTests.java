@@ -108,16 +108,17 @@ class PlannerStatisticsIntegrationTests {
     }
 
     private long analyzeCount(String table) {
-        return db.jdbc
-                .sql("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = :table")
-                .param("table", table)
-                .query(Long.class)
-                .single();
+        return tableStatistic("analyze_count", table);
     }
 
     private long modifiedSinceAnalyze(String table) {
+        return tableStatistic("n_mod_since_analyze", table);
+    }
+
+    /** A counter of {@code pg_stat_user_tables} for the table. */
+    private long tableStatistic(String column, String table) {
         return db.jdbc
-                .sql("SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = :table")
+                .sql("SELECT " + column + " FROM pg_stat_user_tables WHERE relname = :table")
                 .param("table", table)
                 .query(Long.class)
                 .single();
