@@ -154,7 +154,9 @@ class ClaimPlansIntegrationTests {
             jdbc.sql("ALTER TABLE adapter_head DROP CONSTRAINT adapter_head_pkey")
                     .update();
             jdbc.sql("SET LOCAL enable_seqscan = off").update();
-            return lookups.stream().map(ClaimPlansIntegrationTests::explain).toList();
+            return lookups.stream()
+                    .map(sql -> EngineDatabase.explain(jdbc, sql))
+                    .toList();
         });
 
         assertThat(plans).allSatisfy(plan -> assertThat(plan).doesNotContain("adapter_head_due"));
@@ -196,13 +198,5 @@ class ClaimPlansIntegrationTests {
                 .param("count", count)
                 .param("due", Timestamp.from(now))
                 .update();
-    }
-
-    private static String explain(String sql) {
-        return String.join(
-                "\n",
-                jdbc.sql("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-                        .query(String.class)
-                        .list());
     }
 }

@@ -158,11 +158,11 @@ class DeliveryClaimIntegrationTests {
         // Without statistics (a fresh table, or autovacuum off as on the bench machine) PostgreSQL may top-N sort the
         // agency's due head entries: one table, no join, linear in due subjects but cheap. With statistics it is an
         // index range scan stopped by the LIMIT. Either way the lease step then reads only the page it was given.
-        String withoutStatistics = explain(HEAD_PAGE);
+        String withoutStatistics = EngineDatabase.explain(jdbc, HEAD_PAGE);
         jdbc.sql("ANALYZE adapter_delivery").update();
         jdbc.sql("ANALYZE adapter_head").update();
-        String headPlan = explain(HEAD_PAGE);
-        String oldPlan = explain(OLD_CLAIM);
+        String headPlan = EngineDatabase.explain(jdbc, HEAD_PAGE);
+        String oldPlan = EngineDatabase.explain(jdbc, OLD_CLAIM);
         System.out.println("claim's candidate page from adapter_head (V3), no statistics:\n" + withoutStatistics);
         System.out.println("claim's candidate page from adapter_head (V3), analyzed:\n" + headPlan);
         System.out.println("claim as before V3, same data, analyzed:\n" + oldPlan);
@@ -379,13 +379,5 @@ class DeliveryClaimIntegrationTests {
 
     private static AttemptRecord attempt(AdapterDelivery delivery) {
         return new AttemptRecord(delivery.attempts() + 1, Instant.now(), 5, 503, null, null);
-    }
-
-    private static String explain(String sql) {
-        return String.join(
-                "\n",
-                jdbc.sql("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-                        .query(String.class)
-                        .list());
     }
 }

@@ -176,6 +176,15 @@ public final class EngineDatabase implements AutoCloseable, BeforeEachCallback, 
                 .update();
     }
 
+    /** The plan PostgreSQL ran {@code sql} with (EXPLAIN ANALYZE, with buffers), as text. */
+    public static String explain(JdbcClient jdbc, String sql) {
+        return String.join(
+                "\n",
+                jdbc.sql("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                        .query(String.class)
+                        .list());
+    }
+
     /** One try's record, numbered after the tries the delivery has had. */
     public static AttemptRecord attempt(AdapterDelivery delivery) {
         return new AttemptRecord(delivery.attempts() + 1, Instant.now(), 5, 503, null, null);
