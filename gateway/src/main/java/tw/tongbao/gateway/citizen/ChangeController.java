@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -34,20 +35,24 @@ class ChangeController implements CitizenApi {
         this.queries = queries;
     }
 
+    /**
+     * Answers once the filing has committed, holding no request thread while it waits for its batch: threads stay few
+     * however many filings are in flight (the filing queues bound those).
+     */
     @Override
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<byte[]> file(
+    public CompletableFuture<ResponseEntity<byte[]>> file(
             Filer filer,
             @RequestHeader(name = IdempotencyKey.HEADER, required = false) String idempotencyKey,
             HttpServletRequest request)
             throws IOException {
         IdempotencyKey key = new IdempotencyKey(idempotencyKey);
-        ChangeAnswer answer = intake.accept(filer, key, readBody(request));
         // The view's JSON as already written for the replay column: the same bytes, not a second serialisation.
-        return ResponseEntity.accepted()
-                .location(URI.create("/api/v1/changes/" + answer.view().receipt()))
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(answer.json());
+        return intake.accept(filer, key, readBody(request))
+                .thenApply(answer -> ResponseEntity.accepted()
+                        .location(URI.create("/api/v1/changes/" + answer.view().receipt()))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .body(answer.json()));
     }
 
     @Override

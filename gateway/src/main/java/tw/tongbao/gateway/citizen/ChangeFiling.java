@@ -3,6 +3,7 @@ package tw.tongbao.gateway.citizen;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,11 +36,12 @@ class ChangeFiling {
     }
 
     /**
-     * Files the change; one whose key is already filed fails with a {@link DuplicateKeyException} and stores nothing.
+     * Queues the change for filing; the answer completes once it has committed. One whose key is already filed completes
+     * with {@link KeyAlreadyFiled} (or, filed concurrently, a {@link DuplicateKeyException}) and stores nothing.
      *
-     * @throws FilingUnavailable when too many filings are waiting or the gateway is stopping
+     * @throws FilingUnavailable at once when too many filings are waiting or the gateway is stopping
      */
-    ChangeAnswer file(Filer filer, ChangeRequest request, IdempotencyKey key, String requestHash) {
+    CompletableFuture<ChangeAnswer> file(Filer filer, ChangeRequest request, IdempotencyKey key, String requestHash) {
         List<Agency> agencies = recipients.recipients(request.type(), request.chosenAgencies());
         List<Addressee> addressees = new ArrayList<>(agencies.size());
         for (Agency agency : agencies) {

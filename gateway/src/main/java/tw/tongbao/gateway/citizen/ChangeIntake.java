@@ -1,8 +1,12 @@
 package tw.tongbao.gateway.citizen;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
@@ -28,9 +32,17 @@ class ChangeIntake {
     private final ChangeQueries queries;
     private final ObjectReader strictJson;
     private final JsonMapper json;
+    /** Where a filing that found its key taken looks up the first answer (Spring's task executor). */
+    private final Executor replays;
 
-    ChangeIntake(ChangeRequestReader reader, ChangeFiling filing, ChangeQueries queries, JsonMapper json) {
+    ChangeIntake(
+            ChangeRequestReader reader,
+            ChangeFiling filing,
+            ChangeQueries queries,
+            JsonMapper json,
+            @Qualifier("applicationTaskExecutor") Executor replays) {
         this.reader = reader;
+        this.replays = replays;
         this.filing = filing;
         this.queries = queries;
         this.json = json;
@@ -39,8 +51,11 @@ class ChangeIntake {
                 .with(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
-    /** The answer to the request: the change and its JSON, the body to send. */
-    ChangeAnswer accept(Filer filer, IdempotencyKey key, byte[] body) {
+    /**
+     * The answer to the request, the change and its JSON (the body to send), once the filing has committed. Bad input
+     * throws at once, before anything is queued; so does a full queue ({@link FilingUnavailable}).
+     */
+    CompletableFuture<ChangeAnswer> accept(Filer filer, IdempotencyKey key, byte[] body) {
         JsonNode tree = parse(body);
         String hash = RequestFingerprint.of(tree);
         ChangeRequest request;
@@ -51,17 +66,31 @@ class ChangeIntake {
             }
         } catch (InvalidChangeRequest | MalformedChangeRequest | NotFilersOwnSubject e) {
             // A key filed before wins over today's rules: its first answer, or 409 for another body.
-            return replay(filer, key, hash).orElseThrow(() -> e);
+            return CompletableFuture.completedFuture(replay(filer, key, hash).orElseThrow(() -> e));
         }
-        try {
-            return filing.file(filer, request, key, hash);
-        } catch (KeyAlreadyFiled e) {
-            return replay(filer, key, hash).orElseThrow(() -> e);
-        } catch (DuplicateKeyException e) {
+        // The look-up reads the database, so it runs on the replay threads, never on the writer that completed the
+        // filing.
+        return filing.file(filer, request, key, hash)
+                .exceptionallyComposeAsync(failure -> replayTaken(filer, key, hash, failure), replays);
+    }
+
+    /** The first answer when the filing found the key taken; any other failure as it was. */
+    private CompletableFuture<ChangeAnswer> replayTaken(
+            Filer filer, IdempotencyKey key, String hash, Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (!(cause instanceof DuplicateKeyException taken)) {
+            return CompletableFuture.failedFuture(cause);
+        }
+        if (!(taken instanceof KeyAlreadyFiled)) {
             log.info(
                     "concurrent filing with one Idempotency-Key by {}; answering as a replay",
                     filer.id().masked());
-            return replay(filer, key, hash).orElseThrow(() -> e);
+        }
+        try {
+            return CompletableFuture.completedFuture(replay(filer, key, hash).orElseThrow(() -> taken));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

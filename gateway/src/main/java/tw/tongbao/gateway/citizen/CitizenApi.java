@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.http.ResponseEntity;
 import tw.tongbao.core.change.ChangeType;
 import tw.tongbao.gateway.apidocs.ApiDocs;
@@ -88,11 +89,12 @@ interface CitizenApi {
             content = @Content(mediaType = ApiDocs.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "503",
-            description = "Too many filings are waiting, or the gateway is stopping. Try again after `Retry-After`"
-                    + " seconds with the same Idempotency-Key, which files the change at most once.",
+            description = "Too many filings are waiting, the gateway is stopping, or the filing did not commit within"
+                    + " 30 s (it may still). Try again after `Retry-After` seconds with the same Idempotency-Key,"
+                    + " which files the change at most once.",
             headers = @Header(name = "Retry-After", description = "Seconds to wait"),
             content = @Content(mediaType = ApiDocs.PROBLEM_JSON, schema = @Schema(implementation = Problem.class)))
-    ResponseEntity<byte[]> file(
+    CompletableFuture<ResponseEntity<byte[]>> file(
             @Parameter(hidden = true) Filer filer,
             @Parameter(hidden = true) String idempotencyKey,
             HttpServletRequest request)

@@ -6,6 +6,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 
 /** Turns the citizen API's failures into RFC 9457 problems ({@code application/problem+json}). */
 @RestControllerAdvice(assignableTypes = ChangeController.class)
@@ -57,6 +58,16 @@ class CitizenProblems {
         return ResponseEntity.status(problem.getStatus())
                 .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
                 .body(problem);
+    }
+
+    /**
+     * A filing that has not committed when the request's wait ends ({@code spring.mvc.async.request-timeout}): it may
+     * still commit, and filing it again with the same key answers either way.
+     */
+    @ExceptionHandler(AsyncRequestTimeoutException.class)
+    ResponseEntity<ProblemDetail> notYetCommitted(AsyncRequestTimeoutException e) {
+        return unavailable(new FilingUnavailable("the filing did not commit in time; it may still: file it again with"
+                + " the same Idempotency-Key, which answers with the change if it was filed and files it if not"));
     }
 
     @ExceptionHandler(ChangeNotFound.class)

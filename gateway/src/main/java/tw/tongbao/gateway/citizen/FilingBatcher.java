@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -22,12 +21,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tw.tongbao.core.envelope.Addressee;
 
 /**
- * Group commit for filings: request threads queue their filing and wait; a writer thread takes everything queued (up
- * to {@code batchSize}) and files it in one transaction, so concurrent filings share one commit, while a lone filing
- * is taken the moment it arrives. A batch that fails is rolled back and each of its filings tried alone, so only the
- * one at fault fails, with the error it would have had alone. Each subject belongs to one writer, so filings about it
- * are numbered in the order they queued. A full queue refuses a filing at once (503), rather than holding a request
- * thread; stopping files everything queued before it ends.
+ * Group commit for filings: a request queues its filing and is answered when the filing's future completes, holding no
+ * thread meanwhile; a writer thread takes everything queued (up to {@code batchSize}) and files it in one transaction,
+ * so concurrent filings share one commit, while a lone filing is taken the moment it arrives. A batch that fails is
+ * rolled back and each of its filings tried alone, so only the one at fault fails, with the error it would have had
+ * alone. Each subject belongs to one writer, so filings about it are numbered in the order they queued. A full queue
+ * refuses a filing at once (503); stopping files everything queued before it ends.
  */
 @Component
 class FilingBatcher implements SmartLifecycle {
@@ -54,29 +53,15 @@ class FilingBatcher implements SmartLifecycle {
     }
 
     /**
-     * Files the change and answers once its transaction has committed; throws what filing it alone would throw.
+     * Queues the change for filing. The answer completes once its transaction has committed, or with what filing it
+     * alone would throw ({@link KeyAlreadyFiled} when the filer's key is already filed); no thread waits for it here.
      *
-     * @throws KeyAlreadyFiled when the filer's key is already filed
-     * @throws FilingUnavailable when too many filings are waiting or the gateway is stopping
+     * @throws FilingUnavailable at once when too many filings are waiting or the gateway is stopping
      */
-    ChangeAnswer file(PreparedFiling filing) {
+    CompletableFuture<ChangeAnswer> file(PreparedFiling filing) {
         Pending pending = new Pending(filing, new CompletableFuture<>());
         queue(pending);
-        try {
-            return pending.answer().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            // The filing may still commit; a retry with the same key is then answered as a replay.
-            throw new FilingUnavailable("interrupted while waiting for the filing to commit");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return pending.answer();
     }
 
     /** How many filings wait for a writer, for tests. */
@@ -263,7 +248,7 @@ class FilingBatcher implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE - 4096;
     }
 
-    /** A queued filing and the answer its request thread waits for. */
+    /** A queued filing and the answer its request waits for. */
     private record Pending(PreparedFiling filing, CompletableFuture<ChangeAnswer> answer) {}
 
     /** One writer thread and the filings queued for it. */

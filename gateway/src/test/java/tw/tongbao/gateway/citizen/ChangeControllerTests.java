@@ -1,22 +1,28 @@
 package tw.tongbao.gateway.citizen;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +30,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockAsyncContext;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.RequestBuilder;
+import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.support.WebDataBinderFactory;
@@ -52,7 +62,7 @@ class ChangeControllerTests {
     void setUp() {
         ChangeRequestReader reader =
                 new ChangeRequestReader(new RecipientPolicy(TestAgencies.registry()), ChangeRequestReaderTests.CLOCK);
-        ChangeIntake intake = new ChangeIntake(reader, filing, queries, json);
+        ChangeIntake intake = new ChangeIntake(reader, filing, queries, json, Runnable::run);
         when(queries.findAnswer(any(), any())).thenReturn(Optional.empty());
         mvc = MockMvcBuilders.standaloneSetup(new ChangeController(intake, queries))
                 .setControllerAdvice(new CitizenProblems())
@@ -65,7 +75,7 @@ class ChangeControllerTests {
         Map<String, Object> body = Changes.addressChange(FILER, "2026-12-01", "NTA");
         Changes.addressOf(body).put("postalCode", "12");
 
-        mvc.perform(filing(json.writeValueAsString(body)))
+        perform(filing(json.writeValueAsString(body)))
                 .andExpect(status().isUnprocessableContent())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(422))
@@ -76,9 +86,9 @@ class ChangeControllerTests {
 
     @Test
     void answersMalformedJsonWith400() throws Exception {
-        mvc.perform(filing("{\"type\": \"ADDRESS_CHANGE\",")).andExpect(status().isBadRequest());
-        mvc.perform(filing("{} {}")).andExpect(status().isBadRequest());
-        mvc.perform(filing("[]")).andExpect(status().isBadRequest());
+        perform(filing("{\"type\": \"ADDRESS_CHANGE\",")).andExpect(status().isBadRequest());
+        perform(filing("{} {}")).andExpect(status().isBadRequest());
+        perform(filing("[]")).andExpect(status().isBadRequest());
         verify(filing, never()).file(any(), any(), any(), any());
     }
 
@@ -86,12 +96,10 @@ class ChangeControllerTests {
     void requiresAnIdempotencyKey() throws Exception {
         String body = json.writeValueAsString(Changes.addressChange(FILER, "2026-12-01"));
 
-        mvc.perform(post("/api/v1/changes")
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .content(body))
+        perform(post("/api/v1/changes").contentType(MediaType.APPLICATION_JSON).content(body))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.detail").value("the Idempotency-Key header is required"));
-        mvc.perform(filing(body).header(IdempotencyKey.HEADER, "x".repeat(256))).andExpect(status().isBadRequest());
+        perform(filing(body).header(IdempotencyKey.HEADER, "x".repeat(256))).andExpect(status().isBadRequest());
     }
 
     @Test
@@ -99,7 +107,7 @@ class ChangeControllerTests {
         Map<String, Object> body = Changes.addressChange(FILER, "2026-12-01");
         body.put("padding", "x".repeat(64 * 1024));
 
-        mvc.perform(filing(json.writeValueAsString(body))).andExpect(status().isContentTooLarge());
+        perform(filing(json.writeValueAsString(body))).andExpect(status().isContentTooLarge());
         verify(filing, never()).file(any(), any(), any(), any());
     }
 
@@ -109,7 +117,7 @@ class ChangeControllerTests {
     void answersANonJsonBodyWith415(String contentType) throws Exception {
         String body = json.writeValueAsString(Changes.addressChange(FILER, "2026-12-01"));
 
-        mvc.perform(post("/api/v1/changes")
+        perform(post("/api/v1/changes")
                         .header(IdempotencyKey.HEADER, "key-1")
                         .contentType(contentType)
                         .content(body))
@@ -124,9 +132,10 @@ class ChangeControllerTests {
         int padding = size - json.writeValueAsBytes(change).length;
         // Whitespace pads the body without changing what it says, so the only difference is its size.
         String body = json.writeValueAsString(change) + " ".repeat(padding);
-        when(filing.file(any(), any(), any(), any())).thenReturn(ChangeAnswer.of(answer("TB-7F3K9QXZ2MAB"), json));
+        when(filing.file(any(), any(), any(), any()))
+                .thenReturn(CompletableFuture.completedFuture(ChangeAnswer.of(answer("TB-7F3K9QXZ2MAB"), json)));
 
-        mvc.perform(filing(body))
+        perform(filing(body))
                 .andExpect("accepted".equals(verdict) ? status().isAccepted() : status().isContentTooLarge());
     }
 
@@ -135,10 +144,11 @@ class ChangeControllerTests {
         // Not what the web layer would write for the view: proves the body is the stored JSON, not a second one.
         byte[] stored =
                 "{\"receipt\":\"TB-7F3K9QXZ2MAB\",\"sequence\":1, \"note\":\"臺\"}".getBytes(StandardCharsets.UTF_8);
-        when(filing.file(any(), any(), any(), any())).thenReturn(new ChangeAnswer(answer("TB-7F3K9QXZ2MAB"), stored));
+        when(filing.file(any(), any(), any(), any()))
+                .thenReturn(CompletableFuture.completedFuture(new ChangeAnswer(answer("TB-7F3K9QXZ2MAB"), stored)));
         String body = json.writeValueAsString(Changes.addressChange(FILER, "2026-12-01"));
 
-        mvc.perform(filing(body))
+        perform(filing(body))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("Location", "/api/v1/changes/TB-7F3K9QXZ2MAB"))
                 .andExpect(content().contentType(MediaType.APPLICATION_JSON))
@@ -152,12 +162,12 @@ class ChangeControllerTests {
         ChangeView first = answer("TB-7F3K9QXZ2MAB");
         // Spaced unlike anything the mapper writes, so only the stored text itself can match.
         byte[] storedJson = (" " + json.writeValueAsString(first) + "\n").getBytes(StandardCharsets.UTF_8);
-        when(filing.file(any(), any(), any(), any())).thenThrow(new KeyAlreadyFiled());
+        when(filing.file(any(), any(), any(), any())).thenReturn(CompletableFuture.failedFuture(new KeyAlreadyFiled()));
         when(queries.findAnswer(any(), any()))
                 .thenReturn(Optional.of(
                         new ChangeQueries.StoredAnswer(RequestFingerprint.of(json.readTree(body)), first, storedJson)));
 
-        mvc.perform(filing(body))
+        perform(filing(body))
                 .andExpect(status().isAccepted())
                 .andExpect(content().contentType(MediaType.APPLICATION_JSON))
                 .andExpect(content().bytes(storedJson));
@@ -167,7 +177,7 @@ class ChangeControllerTests {
     void forbidsFilingAboutSomeoneElse() throws Exception {
         String body = json.writeValueAsString(Changes.addressChange("B120000008", "2026-12-01"));
 
-        mvc.perform(filing(body)).andExpect(status().isForbidden());
+        perform(filing(body)).andExpect(status().isForbidden());
         verify(filing, never()).file(any(), any(), any(), any());
     }
 
@@ -180,10 +190,11 @@ class ChangeControllerTests {
                 Instant.parse("2026-11-26T01:00:00Z"),
                 1,
                 List.of());
-        when(filing.file(any(), any(), any(), any())).thenReturn(ChangeAnswer.of(filed, json));
+        when(filing.file(any(), any(), any(), any()))
+                .thenReturn(CompletableFuture.completedFuture(ChangeAnswer.of(filed, json)));
         String body = json.writeValueAsString(Changes.deathReport("B120000008", "2026-11-20"));
 
-        mvc.perform(filing(body))
+        perform(filing(body))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("Location", "/api/v1/changes/TB-7F3K9QXZ2MAB"))
                 .andExpect(jsonPath("$.receipt").value("TB-7F3K9QXZ2MAB"));
@@ -197,7 +208,7 @@ class ChangeControllerTests {
         when(queries.findAnswer(any(), any()))
                 .thenReturn(Optional.of(stored(RequestFingerprint.of(json.readTree(body)), answer("TB-7F3K9QXZ2MAB"))));
 
-        mvc.perform(filing(body))
+        perform(filing(body))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.receipt").value("TB-7F3K9QXZ2MAB"));
         verify(filing, never()).file(any(), any(), any(), any());
@@ -206,18 +217,18 @@ class ChangeControllerTests {
     @Test
     void answersAKeyTheFilingFindsTakenAsAReplayOrWith409() throws Exception {
         String body = json.writeValueAsString(Changes.addressChange(FILER, "2026-12-01", "TPC"));
-        when(filing.file(any(), any(), any(), any())).thenThrow(new KeyAlreadyFiled());
+        when(filing.file(any(), any(), any(), any())).thenReturn(CompletableFuture.failedFuture(new KeyAlreadyFiled()));
         when(queries.findAnswer(any(), any()))
                 .thenReturn(Optional.of(stored(RequestFingerprint.of(json.readTree(body)), answer("TB-7F3K9QXZ2MAB"))));
 
-        mvc.perform(filing(body))
+        perform(filing(body))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.receipt").value("TB-7F3K9QXZ2MAB"));
 
         when(queries.findAnswer(any(), any()))
                 .thenReturn(Optional.of(stored("0".repeat(64), answer("TB-7F3K9QXZ2MAB"))));
 
-        mvc.perform(filing(body)).andExpect(status().isConflict());
+        perform(filing(body)).andExpect(status().isConflict());
     }
 
     @Test
@@ -225,10 +236,35 @@ class ChangeControllerTests {
         String body = json.writeValueAsString(Changes.addressChange(FILER, "2026-12-01", "TPC"));
         when(filing.file(any(), any(), any(), any())).thenThrow(new FilingUnavailable("1000 filings are waiting"));
 
-        mvc.perform(filing(body))
+        perform(filing(body))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().string("Retry-After", "1"))
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+
+    @Test
+    void answersAFilingThatHasNotCommittedWhenItsWaitEndsWith503AndRetryAfter() throws Exception {
+        String body = json.writeValueAsString(Changes.addressChange(FILER, "2026-12-01", "TPC"));
+        when(filing.file(any(), any(), any(), any())).thenReturn(new CompletableFuture<>());
+
+        MvcResult waiting =
+                mvc.perform(filing(body)).andExpect(request().asyncStarted()).andReturn();
+        MockAsyncContext wait = (MockAsyncContext) waiting.getRequest().getAsyncContext();
+        for (AsyncListener listener : wait.getListeners()) {
+            listener.onTimeout(new AsyncEvent(wait));
+        }
+
+        mvc.perform(asyncDispatch(waiting))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "1"))
+                .andExpect(jsonPath("$.detail").value(containsString("same Idempotency-Key")));
+    }
+
+    /** Performs the request and, where the handler answers later (a filing), the dispatch that sends the answer. */
+    private ResultActions perform(RequestBuilder request) throws Exception {
+        ResultActions answered = mvc.perform(request);
+        MvcResult result = answered.andReturn();
+        return result.getRequest().isAsyncStarted() ? mvc.perform(asyncDispatch(result)) : answered;
     }
 
     private static ChangeView answer(String receipt) {

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -106,10 +108,10 @@ class FilingBatchIntegrationTests {
     void answersWithTheJsonItStoresForReplays() {
         String subject = NationalIds.random();
 
-        ChangeAnswer answer = intake.accept(
+        ChangeAnswer answer = answered(intake.accept(
                 new Filer(new NationalId(subject), "王小明"),
                 new IdempotencyKey("stored-json"),
-                json.writeValueAsBytes(Changes.addressChange(subject, soon(), "TPC")));
+                json.writeValueAsBytes(Changes.addressChange(subject, soon(), "TPC"))));
 
         byte[] stored = jdbc.queryForObject(
                 "select convert_to(response, 'UTF8') from change where receipt = ?",
@@ -326,9 +328,21 @@ class FilingBatchIntegrationTests {
     }
 
     private ChangeView file(String filer, String key, Map<String, Object> body) {
-        return intake.accept(
-                        new Filer(new NationalId(filer), "王小明"), new IdempotencyKey(key), json.writeValueAsBytes(body))
+        return answered(intake.accept(
+                        new Filer(new NationalId(filer), "王小明"), new IdempotencyKey(key), json.writeValueAsBytes(body)))
                 .view();
+    }
+
+    /** Waits for the answer as the request does, failing with what the filing failed with. */
+    private static ChangeAnswer answered(CompletableFuture<ChangeAnswer> answer) {
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
     }
 
     /** The change's row holds the answer given, and it has one pending delivery, timeline row and outbox message. */

@@ -203,7 +203,7 @@ class FilingBatcherTests {
     }
 
     private Future<ChangeView> file(PreparedFiling filing) {
-        return requests.submit(() -> batcher.file(filing).view());
+        return batcher.file(filing).thenApply(ChangeAnswer::view);
     }
 
     private static ChangeAnswer answer(PreparedFiling filing) {
