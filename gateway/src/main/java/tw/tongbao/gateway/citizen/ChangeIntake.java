@@ -42,10 +42,10 @@ class ChangeIntake {
             JsonMapper json,
             @Qualifier("applicationTaskExecutor") Executor replays) {
         this.reader = reader;
-        this.replays = replays;
         this.filing = filing;
         this.queries = queries;
         this.json = json;
+        this.replays = replays;
         this.strictJson = json.reader()
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .with(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);

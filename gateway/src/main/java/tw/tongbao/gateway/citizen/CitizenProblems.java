@@ -54,10 +54,7 @@ class CitizenProblems {
 
     @ExceptionHandler(FilingUnavailable.class)
     ResponseEntity<ProblemDetail> unavailable(FilingUnavailable e) {
-        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "Try again shortly", e.getMessage());
-        return ResponseEntity.status(problem.getStatus())
-                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
-                .body(problem);
+        return tryAgainShortly(e.getMessage());
     }
 
     /**
@@ -66,13 +63,20 @@ class CitizenProblems {
      */
     @ExceptionHandler(AsyncRequestTimeoutException.class)
     ResponseEntity<ProblemDetail> notYetCommitted(AsyncRequestTimeoutException e) {
-        return unavailable(new FilingUnavailable("the filing did not commit in time; it may still: file it again with"
-                + " the same Idempotency-Key, which answers with the change if it was filed and files it if not"));
+        return tryAgainShortly("the filing did not commit in time; it may still: file it again with the same"
+                + " Idempotency-Key, which answers with the change if it was filed and files it if not");
     }
 
     @ExceptionHandler(ChangeNotFound.class)
     ResponseEntity<ProblemDetail> notFound(ChangeNotFound e) {
         return answer(problem(HttpStatus.NOT_FOUND, "Change not found", "no change with this receipt is yours"));
+    }
+
+    private static ResponseEntity<ProblemDetail> tryAgainShortly(String detail) {
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "Try again shortly", detail);
+        return ResponseEntity.status(problem.getStatus())
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                .body(problem);
     }
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail) {
