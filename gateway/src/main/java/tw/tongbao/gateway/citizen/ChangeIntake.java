@@ -31,7 +31,6 @@ class ChangeIntake {
     private final ChangeFiling filing;
     private final ChangeQueries queries;
     private final ObjectReader strictJson;
-    private final JsonMapper json;
     /** Where a filing that found its key taken looks up the first answer (Spring's task executor). */
     private final Executor replays;
 
@@ -44,7 +43,6 @@ class ChangeIntake {
         this.reader = reader;
         this.filing = filing;
         this.queries = queries;
-        this.json = json;
         this.replays = replays;
         this.strictJson = json.reader()
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
