@@ -161,7 +161,7 @@ final class AgencyDispatcher {
             Clock clock = context.clock();
             Instant now = clock.instant();
             Instant leaseUntil = now.plus(context.properties().leaseDuration()).plus(attemptLimit(agency));
-            List<DeliveryStore.Claim> claims = context.store()
+            List<DeliveryClaims.Claim> claims = context.claims()
                     .claim(code, slots, now, leaseUntil, context.instance().id());
             if (claimsFailing) {
                 claimsFailing = false;
@@ -208,7 +208,7 @@ final class AgencyDispatcher {
         return true;
     }
 
-    private void dispatch(DeliveryStore.Claim claim) {
+    private void dispatch(DeliveryClaims.Claim claim) {
         AdapterDelivery delivery = claim.delivery();
         if (claim.takenOverFrom() != null) {
             log.info(
@@ -221,7 +221,7 @@ final class AgencyDispatcher {
         }
         Optional<AgencyGuard.Permit> permit = guard.tryEnter();
         if (permit.isEmpty()) {
-            context.store().release(delivery.deliveryId());
+            context.claims().release(delivery.deliveryId());
             slotLimited = true;
             return;
         }
@@ -237,14 +237,14 @@ final class AgencyDispatcher {
         long waitNanos = guard.reserveRate();
         if (waitNanos < 0) {
             permit.get().abandon();
-            context.store().release(delivery.deliveryId());
+            context.claims().release(delivery.deliveryId());
             slotLimited = true;
             return;
         }
         scheduler.schedule(() -> call(delivery, outbound, permit.get()), waitNanos, TimeUnit.NANOSECONDS);
     }
 
-    private OutboundDelivery outbound(DeliveryStore.Claim claim) {
+    private OutboundDelivery outbound(DeliveryClaims.Claim claim) {
         byte[] message = claim.message();
         if (message == null) {
             // Cannot happen while the inbox commits a change's message before any of its deliveries and nothing deletes
@@ -268,7 +268,7 @@ final class AgencyDispatcher {
                     .thenCompose(future -> future);
         } catch (RejectedExecutionException e) {
             permit.abandon();
-            context.store().release(delivery.deliveryId());
+            context.claims().release(delivery.deliveryId());
             slotLimited = true;
             return;
         }
@@ -359,7 +359,7 @@ final class AgencyDispatcher {
 
     /** What every dispatcher shares: storage, policies, switches, settings, and the changes recently parsed. */
     record DispatchContext(
-            DeliveryStore store,
+            DeliveryClaims claims,
             DeliverySettlement settlement,
             tw.tongbao.adapters.resilience.AgencyControl control,
             tw.tongbao.adapters.report.ReportRelay relay,
@@ -372,7 +372,7 @@ final class AgencyDispatcher {
 
         /** A context whose dispatchers share a cache of parsed changes of its own. */
         DispatchContext(
-                DeliveryStore store,
+                DeliveryClaims claims,
                 DeliverySettlement settlement,
                 tw.tongbao.adapters.resilience.AgencyControl control,
                 tw.tongbao.adapters.report.ReportRelay relay,
@@ -382,7 +382,7 @@ final class AgencyDispatcher {
                 tw.tongbao.adapters.instance.AdapterInstance instance,
                 List<AttemptObserver> observers) {
             this(
-                    store,
+                    claims,
                     settlement,
                     control,
                     relay,

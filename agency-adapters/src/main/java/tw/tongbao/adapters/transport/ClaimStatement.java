@@ -1,7 +1,7 @@
 package tw.tongbao.adapters.transport;
 
 /**
- * The statement with which {@link DeliveryStore#claim} leases one page of head-of-line candidates: the page's heads
+ * The statement with which {@link DeliveryClaims#claim} leases one page of head-of-line candidates: the page's heads
  * read in due order, the candidates locked, the due ones leased and their heads moved out of the due range, all in one
  * statement.
  */

@@ -32,7 +32,7 @@ public class Dispatchers implements SmartLifecycle {
             AgencyRegistry registry,
             List<AgencyTransport> transports,
             AgencyGuards guards,
-            DeliveryStore store,
+            DeliveryClaims claims,
             DeliverySettlement settlement,
             AgencyControl control,
             ReportRelay relay,
@@ -50,7 +50,7 @@ public class Dispatchers implements SmartLifecycle {
         }
         // One context for every agency: their dispatchers share its parsed changes.
         AgencyDispatcher.DispatchContext context = new AgencyDispatcher.DispatchContext(
-                store, settlement, control, relay, properties, json, clock, instance, List.copyOf(observers));
+                claims, settlement, control, relay, properties, json, clock, instance, List.copyOf(observers));
         for (Agency agency : registry.all()) {
             String code = agency.code().value();
             byCode.put(code, new AgencyDispatcher(agency, byProtocol.get(agency.protocol()), guards.of(code), context));

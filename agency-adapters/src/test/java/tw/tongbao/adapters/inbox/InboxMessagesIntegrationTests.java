@@ -98,7 +98,7 @@ class InboxMessagesIntegrationTests {
         assertThat(count("adapter_message")).isOne();
         assertThat(count("adapter_delivery")).isZero();
         Instant now = Instant.now();
-        assertThat(db.store.claim(AGENCY, 16, now, now.plusSeconds(60), UUID.randomUUID()))
+        assertThat(db.claims.claim(AGENCY, 16, now, now.plusSeconds(60), UUID.randomUUID()))
                 .isEmpty();
 
         // The unacknowledged message comes back: its row is reused and its delivery stored once.
@@ -107,7 +107,7 @@ class InboxMessagesIntegrationTests {
         assertThat(count("adapter_message")).isOne();
         assertThat(count("adapter_delivery")).isOne();
         Instant later = Instant.now();
-        assertThat(db.store.claim(AGENCY, 16, later, later.plusSeconds(60), UUID.randomUUID()))
+        assertThat(db.claims.claim(AGENCY, 16, later, later.plusSeconds(60), UUID.randomUUID()))
                 .singleElement()
                 .satisfies(claim -> assertThat(claim.messageJson()).isEqualTo(json));
     }

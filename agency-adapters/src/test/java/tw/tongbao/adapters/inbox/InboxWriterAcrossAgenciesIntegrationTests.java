@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tw.tongbao.adapters.transport.AttemptResult;
+import tw.tongbao.adapters.transport.DeliveryClaims;
 import tw.tongbao.adapters.transport.DeliverySettlement;
-import tw.tongbao.adapters.transport.DeliveryStore;
 import tw.tongbao.adapters.transport.EngineDatabase;
 import tw.tongbao.core.agency.Agency;
 import tw.tongbao.core.answer.AgencyAnswer;
@@ -124,8 +124,8 @@ class InboxWriterAcrossAgenciesIntegrationTests {
                     Instant now = Instant.now();
                     try {
                         List<DeliverySettlement.Finished> finished = new ArrayList<>();
-                        for (DeliveryStore.Claim claim :
-                                db.store.claim(agency.code().value(), 16, now, now.plusSeconds(60), instance)) {
+                        for (DeliveryClaims.Claim claim :
+                                db.claims.claim(agency.code().value(), 16, now, now.plusSeconds(60), instance)) {
                             finished.add(new DeliverySettlement.Finished(
                                     claim.delivery(),
                                     new AttemptResult(AgencyAnswer.DELIVERED, now, 3, 200, null, null, null)));

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tw.tongbao.adapters.transport.AttemptResult;
+import tw.tongbao.adapters.transport.DeliveryClaims;
 import tw.tongbao.adapters.transport.DeliverySettlement;
-import tw.tongbao.adapters.transport.DeliveryStore;
 import tw.tongbao.adapters.transport.EngineDatabase;
 import tw.tongbao.core.agency.Agency;
 import tw.tongbao.core.answer.AgencyAnswer;
@@ -94,7 +94,7 @@ class InboxWriterIntegrationTests {
                         + " VALUES (:id, 'test', now(), now())")
                 .param("id", instance)
                 .update();
-        assertThat(db.store.claim(AGENCY, 1, now, now.plusSeconds(120), instance))
+        assertThat(db.claims.claim(AGENCY, 1, now, now.plusSeconds(120), instance))
                 .hasSize(1);
 
         writer.storeAll(EngineDatabase.AGENCY, received(change("dave", 2, ChangeType.ADDRESS_CHANGE)));
@@ -161,7 +161,7 @@ class InboxWriterIntegrationTests {
                 Instant now = Instant.now();
                 try {
                     List<DeliverySettlement.Finished> finished = new ArrayList<>();
-                    for (DeliveryStore.Claim claim : db.store.claim(AGENCY, 16, now, now.plusSeconds(60), instance)) {
+                    for (DeliveryClaims.Claim claim : db.claims.claim(AGENCY, 16, now, now.plusSeconds(60), instance)) {
                         finished.add(new DeliverySettlement.Finished(
                                 claim.delivery(),
                                 new AttemptResult(AgencyAnswer.DELIVERED, now, 3, 200, null, null, null)));
@@ -203,7 +203,7 @@ class InboxWriterIntegrationTests {
                 .isEqualTo(1);
         Instant now = Instant.now();
         for (String agency : List.of(AGENCY, "NTA")) {
-            assertThat(db.store.claim(agency, 16, now, now.plusSeconds(60), UUID.randomUUID()))
+            assertThat(db.claims.claim(agency, 16, now, now.plusSeconds(60), UUID.randomUUID()))
                     .singleElement()
                     .satisfies(claim -> assertThat(claim.messageJson()).isEqualTo(json));
         }

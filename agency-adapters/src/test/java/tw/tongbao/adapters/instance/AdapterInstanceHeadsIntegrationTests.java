@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tw.tongbao.adapters.AdaptersProperties;
 import tw.tongbao.adapters.transport.AdapterDelivery;
-import tw.tongbao.adapters.transport.DeliveryStore;
+import tw.tongbao.adapters.transport.DeliveryClaims;
 import tw.tongbao.adapters.transport.EngineDatabase;
 import tw.tongbao.core.change.ChangeType;
 
@@ -60,7 +60,7 @@ class AdapterInstanceHeadsIntegrationTests {
 
         assertThat(head(orphaned)).isEqualTo(new Head(dueTimeOf(orphaned), null));
         assertThat(head(held)).as("its holder heartbeats").isEqualTo(new Head(lease, busy));
-        List<DeliveryStore.Claim> taken = db.store.claim(AGENCY, 16, Instant.now(), lease, live.id());
+        List<DeliveryClaims.Claim> taken = db.claims.claim(AGENCY, 16, Instant.now(), lease, live.id());
         assertThat(taken).singleElement().satisfies(claim -> {
             assertThat(claim.delivery().deliveryId()).isEqualTo(orphaned.deliveryId());
             assertThat(claim.takenOverFrom()).isEqualTo(crashed);
@@ -68,7 +68,7 @@ class AdapterInstanceHeadsIntegrationTests {
     }
 
     private List<UUID> claim(UUID instance) {
-        return db.store.claim(AGENCY, 16, Instant.now(), lease, instance).stream()
+        return db.claims.claim(AGENCY, 16, Instant.now(), lease, instance).stream()
                 .map(claim -> claim.delivery().deliveryId())
                 .toList();
     }

@@ -146,7 +146,7 @@ class BulkStateChangesIntegrationTests {
         seed(db, 3_000, "PENDING", null);
         Instant now = Instant.now();
         List<AdapterDelivery> claimed = new java.util.ArrayList<>();
-        db.store
+        db.claims
                 .claim(AGENCY, 400, now, now.plusSeconds(120), UUID.randomUUID())
                 .forEach(c -> claimed.add(c.delivery()));
         assertThat(claimed).hasSize(400);
@@ -192,11 +192,11 @@ class BulkStateChangesIntegrationTests {
                 .update();
         Instant now = Instant.now();
 
-        assertThat(db.store.claim(AGENCY, 16, now, now.plusSeconds(60), UUID.randomUUID()))
+        assertThat(db.claims.claim(AGENCY, 16, now, now.plusSeconds(60), UUID.randomUUID()))
                 .isEmpty();
 
         db.jdbc.sql("DELETE FROM agency_state").update();
-        assertThat(db.store.claim(AGENCY, 16, now, now.plusSeconds(60), UUID.randomUUID()))
+        assertThat(db.claims.claim(AGENCY, 16, now, now.plusSeconds(60), UUID.randomUUID()))
                 .hasSize(10);
     }
 
@@ -264,7 +264,7 @@ class BulkStateChangesIntegrationTests {
 
     static AdapterDelivery claimOne(EngineDatabase db) {
         Instant now = Instant.now();
-        return db.store
+        return db.claims
                 .claim(AGENCY, 1, now, now.plusSeconds(120), UUID.randomUUID())
                 .get(0)
                 .delivery();

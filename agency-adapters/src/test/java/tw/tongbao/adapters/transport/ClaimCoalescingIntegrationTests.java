@@ -149,19 +149,19 @@ class ClaimCoalescingIntegrationTests {
                 0);
         instance = new AdapterInstance(db.jdbc, properties);
         instance.start();
-        DeliveryStore store = new DeliveryStore(db.template, properties) {
+        DeliveryClaims claims = new DeliveryClaims(db.template, properties) {
             @Override
             public List<Claim> claim(String agency, int limit, Instant now, Instant leaseUntil, UUID holder) {
-                List<Claim> claims = super.claim(agency, limit, now, leaseUntil, holder);
+                List<Claim> claimed = super.claim(agency, limit, now, leaseUntil, holder);
                 claimStatements.incrementAndGet();
-                if (!claims.isEmpty()) {
-                    claimSizes.add(claims.size());
+                if (!claimed.isEmpty()) {
+                    claimSizes.add(claimed.size());
                 }
-                return claims;
+                return claimed;
             }
         };
         AgencyDispatcher.DispatchContext context = new AgencyDispatcher.DispatchContext(
-                store,
+                claims,
                 db.settlement,
                 db.control,
                 new ReportRelay(db.reports, null, properties),

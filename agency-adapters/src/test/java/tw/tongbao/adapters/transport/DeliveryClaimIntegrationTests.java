@@ -59,6 +59,7 @@ class DeliveryClaimIntegrationTests {
     private static HikariDataSource dataSource;
     private static JdbcClient jdbc;
     private static DeliveryStore store;
+    private static DeliveryClaims claims;
 
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
@@ -73,6 +74,7 @@ class DeliveryClaimIntegrationTests {
         Flyway.configure().dataSource(dataSource).load().migrate();
         jdbc = JdbcClient.create(dataSource);
         store = new DeliveryStore(new JdbcTemplate(dataSource), AdaptersProperties.defaults());
+        claims = new DeliveryClaims(new JdbcTemplate(dataSource), AdaptersProperties.defaults());
         jdbc.sql("INSERT INTO adapter_instance (instance_id, host, started_at, heartbeat_at)"
                         + " VALUES (:id, 'test', now(), now() + interval '1 hour')")
                 .param("id", INSTANCE)
@@ -172,11 +174,11 @@ class DeliveryClaimIntegrationTests {
         long started = System.nanoTime();
         int claimed = 0;
         for (int i = 0; i < 20; i++) {
-            List<DeliveryStore.Claim> claims = store.claim(AGENCY, 16, now, now.plus(Duration.ofMinutes(2)), INSTANCE);
-            assertThat(claims)
+            List<DeliveryClaims.Claim> taken = claims.claim(AGENCY, 16, now, now.plus(Duration.ofMinutes(2)), INSTANCE);
+            assertThat(taken)
                     .hasSize(16)
                     .allSatisfy(claim -> assertThat(claim.delivery().sequence()).isEqualTo(1));
-            claimed += claims.size();
+            claimed += taken.size();
         }
         long averageMicros = (System.nanoTime() - started) / 1_000 / 20;
         System.out.println("20 claims of 16 from 5,000 due subjects: " + averageMicros + " µs each on average");
@@ -222,7 +224,7 @@ class DeliveryClaimIntegrationTests {
         long hotUpdates = transaction.execute(tx -> {
             // This connection's counts not yet flushed to the shared statistics, read before and after the claim.
             long before = hotUpdatesOfThisConnection();
-            assertThat(store.claim(AGENCY, 8, now, now.plus(Duration.ofMinutes(2)), INSTANCE))
+            assertThat(claims.claim(AGENCY, 8, now, now.plus(Duration.ofMinutes(2)), INSTANCE))
                     .hasSize(8);
             return hotUpdatesOfThisConnection() - before;
         });
@@ -254,9 +256,9 @@ class DeliveryClaimIntegrationTests {
                 .param("instance", INSTANCE)
                 .update();
 
-        List<DeliveryStore.Claim> claims = store.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE);
+        List<DeliveryClaims.Claim> taken = claims.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE);
 
-        assertThat(claims)
+        assertThat(taken)
                 .extracting(claim -> claim.delivery().subjectRef())
                 .containsExactlyInAnyOrder("subject-36", "subject-37", "subject-38", "subject-39", "subject-40");
     }
@@ -267,12 +269,12 @@ class DeliveryClaimIntegrationTests {
             arrive("many-" + i, 1, ChangeType.ADDRESS_CHANGE, now.minusSeconds(1000 - i));
         }
         for (int i = 0; i < 17; i++) {
-            assertThat(store.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE))
+            assertThat(claims.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE))
                     .hasSize(16);
         }
         AtomicInteger statements = new AtomicInteger();
-        DeliveryStore counted =
-                new DeliveryStore(new JdbcTemplate(counting(dataSource, statements)), AdaptersProperties.defaults());
+        DeliveryClaims counted =
+                new DeliveryClaims(new JdbcTemplate(counting(dataSource, statements)), AdaptersProperties.defaults());
 
         assertThat(counted.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE))
                 .extracting(
@@ -288,12 +290,12 @@ class DeliveryClaimIntegrationTests {
     @Test
     void aHeadInFlightIsDueAgainWhenItsLeaseEnds() {
         AdapterDelivery delivery = arrive("lapsing", 1, ChangeType.ADDRESS_CHANGE, now.minusSeconds(5));
-        assertThat(store.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE)).hasSize(1);
+        assertThat(claims.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE)).hasSize(1);
 
-        assertThat(store.claim(AGENCY, 16, now.plusSeconds(59), now.plusSeconds(120), INSTANCE))
+        assertThat(claims.claim(AGENCY, 16, now.plusSeconds(59), now.plusSeconds(120), INSTANCE))
                 .as("leased until then")
                 .isEmpty();
-        assertThat(store.claim(AGENCY, 16, now.plusSeconds(61), now.plusSeconds(120), INSTANCE))
+        assertThat(claims.claim(AGENCY, 16, now.plusSeconds(61), now.plusSeconds(120), INSTANCE))
                 .as("the lease lapsed")
                 .extracting(claim -> claim.delivery().deliveryId())
                 .containsExactly(delivery.deliveryId());
@@ -305,10 +307,10 @@ class DeliveryClaimIntegrationTests {
             arrive("one-" + i, 1, ChangeType.ADDRESS_CHANGE, now.minusSeconds(100 - i));
         }
         AtomicInteger statements = new AtomicInteger();
-        DeliveryStore counted =
-                new DeliveryStore(new JdbcTemplate(counting(dataSource, statements)), AdaptersProperties.defaults());
+        DeliveryClaims counted =
+                new DeliveryClaims(new JdbcTemplate(counting(dataSource, statements)), AdaptersProperties.defaults());
 
-        List<DeliveryStore.Claim> claims = counted.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE);
+        List<DeliveryClaims.Claim> claims = counted.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE);
 
         assertThat(claims)
                 .hasSize(16)
@@ -362,10 +364,10 @@ class DeliveryClaimIntegrationTests {
     }
 
     private List<UUID> claimIds() {
-        List<UUID> ids = store.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE).stream()
+        List<UUID> ids = claims.claim(AGENCY, 16, now, now.plusSeconds(60), INSTANCE).stream()
                 .map(claim -> claim.delivery().deliveryId())
                 .toList();
-        ids.forEach(store::release);
+        ids.forEach(claims::release);
         return ids;
     }
 

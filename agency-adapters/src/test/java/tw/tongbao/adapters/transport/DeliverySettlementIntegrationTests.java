@@ -234,7 +234,8 @@ class DeliverySettlementIntegrationTests {
         }
         Instant now = Instant.now();
         List<AdapterDelivery> claimed = new ArrayList<>();
-        for (DeliveryStore.Claim claim : db.store.claim(AGENCY, count, now, now.plusSeconds(120), UUID.randomUUID())) {
+        for (DeliveryClaims.Claim claim :
+                db.claims.claim(AGENCY, count, now, now.plusSeconds(120), UUID.randomUUID())) {
             claimed.add(claim.delivery());
         }
         assertThat(claimed).hasSize(count);

@@ -59,6 +59,7 @@ public final class EngineDatabase implements AutoCloseable, BeforeEachCallback, 
     public final JsonMapper json = JsonMapper.builder().build();
     public final TransactionTemplate transactions;
     public final DeliveryStore store;
+    public final DeliveryClaims claims;
     public final OperatorDeliveries operator;
     public final ReportOutbox reports;
     public final AgencyControl control;
@@ -78,6 +79,7 @@ public final class EngineDatabase implements AutoCloseable, BeforeEachCallback, 
         transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         AdaptersProperties properties = AdaptersProperties.defaults();
         store = new DeliveryStore(template, properties);
+        claims = new DeliveryClaims(template, properties);
         operator = new OperatorDeliveries(jdbc, properties);
         reports = new ReportOutbox(jdbc, json);
         control = new AgencyControl(

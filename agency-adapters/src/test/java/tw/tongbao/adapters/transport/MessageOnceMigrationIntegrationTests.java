@@ -50,12 +50,12 @@ class MessageOnceMigrationIntegrationTests {
                             .query(Long.class)
                             .single())
                     .isZero();
-            DeliveryStore store = new DeliveryStore(new JdbcTemplate(dataSource), AdaptersProperties.defaults());
+            DeliveryClaims claims = new DeliveryClaims(new JdbcTemplate(dataSource), AdaptersProperties.defaults());
             Instant now = Instant.now();
-            assertThat(store.claim("NTA", 16, now, now.plusSeconds(60), UUID.randomUUID()))
+            assertThat(claims.claim("NTA", 16, now, now.plusSeconds(60), UUID.randomUUID()))
                     .singleElement()
                     .satisfies(claim -> assertThat(change(claim.messageJson())).isEqualTo(shared));
-            assertThat(store.claim("NHIA", 16, now, now.plusSeconds(60), UUID.randomUUID()))
+            assertThat(claims.claim("NHIA", 16, now, now.plusSeconds(60), UUID.randomUUID()))
                     .extracting(claim -> change(claim.messageJson()))
                     .containsExactlyInAnyOrder(shared, single);
             assertThat(jdbc.sql("SELECT kind || ':' || coalesce(revision::text, '-') || ':' || body FROM report_outbox"

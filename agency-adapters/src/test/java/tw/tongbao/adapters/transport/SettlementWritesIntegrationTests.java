@@ -111,7 +111,7 @@ class SettlementWritesIntegrationTests {
                 .get(0);
         assertThat(retrying.status()).isEqualTo(DeliveryStatus.RETRYING);
         Instant later = retrying.nextAttemptAt().plusSeconds(1);
-        AdapterDelivery again = db.store
+        AdapterDelivery again = db.claims
                 .claim(AGENCY, 1, later, later.plusSeconds(60), UUID.randomUUID())
                 .get(0)
                 .delivery();
@@ -208,8 +208,8 @@ class SettlementWritesIntegrationTests {
         }
         Instant now = Instant.now();
         List<AdapterDelivery> claimed =
-                db.store.claim(AGENCY, count, now, now.plusSeconds(120), UUID.randomUUID()).stream()
-                        .map(DeliveryStore.Claim::delivery)
+                db.claims.claim(AGENCY, count, now, now.plusSeconds(120), UUID.randomUUID()).stream()
+                        .map(DeliveryClaims.Claim::delivery)
                         .toList();
         assertThat(claimed).hasSize(count);
         return claimed;

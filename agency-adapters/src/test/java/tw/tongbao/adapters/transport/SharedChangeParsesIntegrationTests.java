@@ -103,7 +103,7 @@ class SharedChangeParsesIntegrationTests {
         instance = new AdapterInstance(db.jdbc, properties);
         instance.start();
         return new AgencyDispatcher.DispatchContext(
-                db.store,
+                db.claims,
                 db.settlement,
                 db.control,
                 new ReportRelay(db.reports, null, properties),
