@@ -16,9 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
@@ -40,19 +38,27 @@ import tw.tongbao.core.signature.WebhookSecret;
 import tw.tongbao.core.signature.WebhookSignature;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
+import tw.tongbao.gateway.ReleasedAfterContext.Release;
 import tw.tongbao.gateway.citizen.Changes;
 
 /** Agencies acknowledging their deliveries, against real PostgreSQL and RabbitMQ (CONTRACT §5). */
-@ExtendWith(AcknowledgementIntegrationTests.ReleaseServices.class)
+@ExtendWith(ReleasedAfterContext.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 class AcknowledgementIntegrationTests {
 
+    @Release(order = 3)
     static final TestDatabase database = TestDatabase.create("gwack");
+
+    @Release(order = 2)
     static final TestVhost vhost = TestVhost.create("gwack");
+
     static final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Release(order = 1)
     static CachingConnectionFactory connection;
+
     static RabbitTemplate rabbit;
 
     @Autowired
@@ -89,17 +95,6 @@ class AcknowledgementIntegrationTests {
         rabbit = new RabbitTemplate(connection);
         rabbit.setMessageConverter(
                 new JacksonJsonMessageConverter(JsonMapper.builder().build(), "tw.tongbao.core.*"));
-    }
-
-    /** Drops the database and vhost only after Spring has closed the dirtied context. */
-    static final class ReleaseServices implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            connection.destroy();
-            vhost.close();
-            database.close();
-        }
     }
 
     @Test

@@ -19,9 +19,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +39,7 @@ import tw.tongbao.core.envelope.ChangeFiled;
 import tw.tongbao.core.messaging.Topology;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
+import tw.tongbao.gateway.ReleasedAfterContext.Release;
 import tw.tongbao.gateway.citizen.Changes;
 import tw.tongbao.gateway.outbox.OutboxRelaySwitch;
 
@@ -49,13 +48,17 @@ import tw.tongbao.gateway.outbox.OutboxRelaySwitch;
  * its replay, the change as read back, the stored data and the message on an agency's queue (real HTTP, PostgreSQL,
  * RabbitMQ). An outbox row written as text before the gateway wrote bytes is published byte for byte too.
  */
-@ExtendWith(EncodingIntegrationTests.ReleaseServices.class)
+@ExtendWith(ReleasedAfterContext.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 class EncodingIntegrationTests {
 
+    @Release(order = 2)
     static final TestDatabase database = TestDatabase.create("gwenc");
+
+    @Release(order = 1)
     static final TestVhost vhost = TestVhost.create("gwenc");
+
     static final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static CachingConnectionFactory directConnection;
@@ -93,16 +96,6 @@ class EncodingIntegrationTests {
     @AfterAll
     static void disconnect() {
         directConnection.destroy();
-    }
-
-    /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */
-    static final class ReleaseServices implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            vhost.close();
-            database.close();
-        }
     }
 
     @Test

@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -30,6 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
+import tw.tongbao.gateway.ReleasedAfterContext.Release;
 import tw.tongbao.gateway.citizen.Changes;
 
 /**
@@ -37,15 +36,19 @@ import tw.tongbao.gateway.citizen.Changes;
  * and the filing writers held up by a lock, eight filings wait and the gateway still answers another request; once the
  * lock goes, all eight are answered 202 and stored.
  */
-@ExtendWith(FilingThreadsIntegrationTests.ReleaseServices.class)
+@ExtendWith(ReleasedAfterContext.class)
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"server.tomcat.threads.max=2", "server.tomcat.threads.min-spare=1"})
 @DirtiesContext
 class FilingThreadsIntegrationTests {
 
+    @Release(order = 2)
     static final TestDatabase database = TestDatabase.create("gwthreads");
+
+    @Release(order = 1)
     static final TestVhost vhost = TestVhost.create("gwthreads");
+
     static final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -63,16 +66,6 @@ class FilingThreadsIntegrationTests {
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
         TestServices.register(registry, database, vhost);
-    }
-
-    /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */
-    static final class ReleaseServices implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            vhost.close();
-            database.close();
-        }
     }
 
     @Test

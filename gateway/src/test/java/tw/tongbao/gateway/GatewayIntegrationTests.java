@@ -24,9 +24,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
@@ -52,20 +50,30 @@ import tw.tongbao.core.report.DeliveryReported;
 import tw.tongbao.core.testing.TcpProxy;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
+import tw.tongbao.gateway.ReleasedAfterContext.Release;
 import tw.tongbao.gateway.citizen.Changes;
 
 /** The gateway against real PostgreSQL and RabbitMQ: filing, publishing once, idempotency, reports, outages. */
-@ExtendWith(GatewayIntegrationTests.ReleaseServices.class)
+@ExtendWith(ReleasedAfterContext.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 class GatewayIntegrationTests {
 
+    @Release(order = 4)
     static final TestDatabase database = TestDatabase.create("gw");
+
+    @Release(order = 3)
     static final TestVhost vhost = TestVhost.create("gw");
+
+    @Release(order = 2)
     static final TcpProxy broker = TcpProxy.start(vhost.host(), vhost.port());
+
     static final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Release(order = 1)
     static CachingConnectionFactory directConnection;
+
     static RabbitTemplate rabbit;
 
     @Autowired
@@ -103,18 +111,6 @@ class GatewayIntegrationTests {
         rabbit = new RabbitTemplate(directConnection);
         rabbit.setMessageConverter(
                 new JacksonJsonMessageConverter(JsonMapper.builder().build(), "tw.tongbao.core.*"));
-    }
-
-    /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */
-    static final class ReleaseServices implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            directConnection.destroy();
-            broker.close();
-            vhost.close();
-            database.close();
-        }
     }
 
     @Test

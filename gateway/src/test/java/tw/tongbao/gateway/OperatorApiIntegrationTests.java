@@ -20,9 +20,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
@@ -44,25 +42,33 @@ import tw.tongbao.core.control.AgencyHealth;
 import tw.tongbao.core.messaging.Topology;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
+import tw.tongbao.gateway.ReleasedAfterContext.Release;
 import tw.tongbao.gateway.citizen.Changes;
 
 /**
  * The operator API against real PostgreSQL and RabbitMQ: who may do what, commands on {@code tongbao.control}, the
  * hash-chained audit log (and a tampered row found), health snapshots and alerts, Prometheus series.
  */
-@ExtendWith(OperatorApiIntegrationTests.ReleaseServices.class)
+@ExtendWith(ReleasedAfterContext.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorApiIntegrationTests {
 
+    @Release(order = 3)
     static final TestDatabase database = TestDatabase.create("ops");
+
+    @Release(order = 2)
     static final TestVhost vhost = TestVhost.create("ops");
+
     static final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final String OPERATOR = TestTokens.staff("OP0001", "OPERATOR");
     static final String AUDITOR = TestTokens.staff("AU0001", "AUDITOR");
+
+    @Release(order = 1)
     static CachingConnectionFactory directConnection;
+
     static RabbitTemplate rabbit;
     static String commandQueue;
 
@@ -96,17 +102,6 @@ class OperatorApiIntegrationTests {
         admin.declareQueue(new Queue(commandQueue, false));
         admin.declareBinding(
                 new Binding(commandQueue, Binding.DestinationType.QUEUE, Topology.CONTROL_EXCHANGE, "command.#", null));
-    }
-
-    /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */
-    static final class ReleaseServices implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            directConnection.destroy();
-            vhost.close();
-            database.close();
-        }
     }
 
     @Test

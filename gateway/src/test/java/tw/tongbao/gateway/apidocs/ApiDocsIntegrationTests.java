@@ -7,9 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -20,16 +18,22 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
+import tw.tongbao.gateway.ReleasedAfterContext;
+import tw.tongbao.gateway.ReleasedAfterContext.Release;
 import tw.tongbao.gateway.TestServices;
 
 /** The running gateway publishes its OpenAPI document and Swagger UI without a token. */
-@ExtendWith(ApiDocsIntegrationTests.ReleaseServices.class)
+@ExtendWith(ReleasedAfterContext.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 class ApiDocsIntegrationTests {
 
+    @Release(order = 2)
     static final TestDatabase database = TestDatabase.create("gw");
+
+    @Release(order = 1)
     static final TestVhost vhost = TestVhost.create("gw");
+
     static final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -42,16 +46,6 @@ class ApiDocsIntegrationTests {
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
         TestServices.register(registry, database, vhost);
-    }
-
-    /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */
-    static final class ReleaseServices implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            vhost.close();
-            database.close();
-        }
     }
 
     @Test

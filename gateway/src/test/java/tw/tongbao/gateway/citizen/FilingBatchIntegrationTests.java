@@ -28,9 +28,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
@@ -46,6 +44,8 @@ import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
 import tw.tongbao.gateway.MetricCounts;
 import tw.tongbao.gateway.NationalIds;
+import tw.tongbao.gateway.ReleasedAfterContext;
+import tw.tongbao.gateway.ReleasedAfterContext.Release;
 import tw.tongbao.gateway.TestServices;
 import tw.tongbao.gateway.outbox.OutboxRelaySwitch;
 import tw.tongbao.gateway.security.Filer;
@@ -54,13 +54,17 @@ import tw.tongbao.gateway.security.Filer;
  * Group commit against real PostgreSQL: many concurrent filings stay numbered without gaps, a batch answers a taken key
  * as a replay and commits the rest together, and a filing the database refuses fails alone leaving nothing behind.
  */
-@ExtendWith(FilingBatchIntegrationTests.ReleaseServices.class)
+@ExtendWith(ReleasedAfterContext.class)
 @SpringBootTest
 @DirtiesContext
 class FilingBatchIntegrationTests {
 
+    @Release(order = 2)
     static final TestDatabase database = TestDatabase.create("filing");
+
+    @Release(order = 1)
     static final TestVhost vhost = TestVhost.create("filing");
+
     static final ExecutorService requests = Executors.newFixedThreadPool(32);
 
     @Autowired
@@ -87,16 +91,6 @@ class FilingBatchIntegrationTests {
     @BeforeEach
     void keepOutboxRows() {
         OutboxRelaySwitch.stop(context);
-    }
-
-    /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */
-    static final class ReleaseServices implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            vhost.close();
-            database.close();
-        }
     }
 
     @AfterAll

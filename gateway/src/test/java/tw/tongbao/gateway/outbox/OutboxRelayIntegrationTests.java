@@ -13,9 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.HeadersExchange;
 import org.springframework.amqp.core.Message;
@@ -38,6 +36,8 @@ import tw.tongbao.core.messaging.Topology;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
 import tw.tongbao.gateway.QueuedChanges;
+import tw.tongbao.gateway.ReleasedAfterContext;
+import tw.tongbao.gateway.ReleasedAfterContext.Release;
 import tw.tongbao.gateway.TestServices;
 
 /**
@@ -45,14 +45,20 @@ import tw.tongbao.gateway.TestServices;
  * messages than changes, each queue's own in filing order, and a row is deleted when, and only when, the message
  * holding it is published.
  */
-@ExtendWith(OutboxRelayIntegrationTests.ReleaseServices.class)
+@ExtendWith(ReleasedAfterContext.class)
 @SpringBootTest
 @DirtiesContext
 class OutboxRelayIntegrationTests {
 
+    @Release(order = 3)
     static final TestDatabase database = TestDatabase.create("gwrelay");
+
+    @Release(order = 2)
     static final TestVhost vhost = TestVhost.create("gwrelay");
+
+    @Release(order = 1)
     static CachingConnectionFactory directConnection;
+
     static RabbitTemplate rabbit;
 
     /** An agency whose queue refuses every message, so the broker nacks whatever is addressed to it. */
@@ -94,17 +100,6 @@ class OutboxRelayIntegrationTests {
         directConnection.setPassword(vhost.password());
         directConnection.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         rabbit = new RabbitTemplate(directConnection);
-    }
-
-    /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */
-    static final class ReleaseServices implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            directConnection.destroy();
-            vhost.close();
-            database.close();
-        }
     }
 
     @Test

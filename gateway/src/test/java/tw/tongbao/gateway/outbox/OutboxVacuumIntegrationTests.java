@@ -7,9 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -24,6 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
 import tw.tongbao.gateway.NationalIds;
+import tw.tongbao.gateway.ReleasedAfterContext;
+import tw.tongbao.gateway.ReleasedAfterContext.Release;
 import tw.tongbao.gateway.TestServices;
 
 /**
@@ -31,12 +31,15 @@ import tw.tongbao.gateway.TestServices;
  * is): it vacuums the outbox every {@code tongbao.outbox.vacuum-after} rows it deleted, and never when that is 0; a
  * vacuum that fails stops no publishing.
  */
-@ExtendWith(OutboxVacuumIntegrationTests.ReleaseServices.class)
+@ExtendWith(ReleasedAfterContext.class)
 @SpringBootTest
 @DirtiesContext
 class OutboxVacuumIntegrationTests {
 
+    @Release(order = 2)
     static final TestDatabase database = TestDatabase.create("gwvacuum");
+
+    @Release(order = 1)
     static final TestVhost vhost = TestVhost.create("gwvacuum");
 
     private static final int VACUUM_AFTER = 1_000;
@@ -73,16 +76,6 @@ class OutboxVacuumIntegrationTests {
         TestServices.register(registry, database, vhost);
         registry.add("tongbao.outbox.poll-interval", () -> "200ms");
         registry.add("tongbao.outbox.vacuum-after", () -> VACUUM_AFTER);
-    }
-
-    /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */
-    static final class ReleaseServices implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            vhost.close();
-            database.close();
-        }
     }
 
     @Test

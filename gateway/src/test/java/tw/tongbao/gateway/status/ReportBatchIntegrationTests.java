@@ -18,9 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.listener.MessageListenerContainer;
@@ -36,6 +34,8 @@ import tw.tongbao.core.report.DeliveryReported;
 import tw.tongbao.core.testing.TcpProxy;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
+import tw.tongbao.gateway.ReleasedAfterContext;
+import tw.tongbao.gateway.ReleasedAfterContext.Release;
 
 /**
  * The gateway takes delivery reports off real RabbitMQ in batches into real PostgreSQL (reached through a proxy that
@@ -44,15 +44,22 @@ import tw.tongbao.core.testing.TestVhost;
  * same reports applied one by one in revision order end, a malformed message drops out of its batch alone, and a batch
  * (of both kinds of message) that meets a database outage is redelivered and applied afterwards.
  */
-@ExtendWith(ReportBatchIntegrationTests.ReleaseServices.class)
+@ExtendWith(ReleasedAfterContext.class)
 @SpringBootTest
 @DirtiesContext
 class ReportBatchIntegrationTests {
 
+    @Release(order = 4)
     static final TestDatabase database = TestDatabase.create("batch");
+
+    @Release(order = 3)
     static final TcpProxy postgres =
             TcpProxy.start("127.0.0.1", Integer.getInteger("tongbao.test.postgres.port", 5432));
+
+    @Release(order = 2)
     static final TestVhost vhost = TestVhost.create("batch");
+
+    @Release(order = 1)
     static ReportsQueue queue;
 
     @Autowired
@@ -85,18 +92,6 @@ class ReportBatchIntegrationTests {
     @BeforeAll
     static void connectDirectly() {
         queue = new ReportsQueue(vhost);
-    }
-
-    /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */
-    static final class ReleaseServices implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            queue.close();
-            vhost.close();
-            postgres.close();
-            database.close();
-        }
     }
 
     @AfterEach

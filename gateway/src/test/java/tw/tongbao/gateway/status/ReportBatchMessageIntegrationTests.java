@@ -18,9 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.listener.MessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
@@ -35,6 +33,8 @@ import tw.tongbao.core.report.DeliveryReportBatch;
 import tw.tongbao.core.report.DeliveryReported;
 import tw.tongbao.core.testing.TestDatabase;
 import tw.tongbao.core.testing.TestVhost;
+import tw.tongbao.gateway.ReleasedAfterContext;
+import tw.tongbao.gateway.ReleasedAfterContext.Release;
 import tw.tongbao.gateway.TestServices;
 
 /**
@@ -43,13 +43,18 @@ import tw.tongbao.gateway.TestServices;
  * revision order, in transactions of at most {@code tongbao.reports.batch-size}; a report the database refuses or
  * that cannot be read drops out of its message alone, and a message that cannot be read at all is dropped, not looped.
  */
-@ExtendWith(ReportBatchMessageIntegrationTests.ReleaseServices.class)
+@ExtendWith(ReleasedAfterContext.class)
 @SpringBootTest
 @DirtiesContext
 class ReportBatchMessageIntegrationTests {
 
+    @Release(order = 3)
     static final TestDatabase database = TestDatabase.create("reportmsg");
+
+    @Release(order = 2)
     static final TestVhost vhost = TestVhost.create("reportmsg");
+
+    @Release(order = 1)
     static ReportsQueue queue;
 
     @Autowired
@@ -69,17 +74,6 @@ class ReportBatchMessageIntegrationTests {
     @BeforeAll
     static void connectDirectly() {
         queue = new ReportsQueue(vhost);
-    }
-
-    /** Drops the database and vhost only after Spring has closed the dirtied context (registered before it). */
-    static final class ReleaseServices implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext extension) {
-            queue.close();
-            vhost.close();
-            database.close();
-        }
     }
 
     @AfterEach
