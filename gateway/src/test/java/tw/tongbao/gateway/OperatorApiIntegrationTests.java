@@ -352,6 +352,18 @@ class OperatorApiIntegrationTests {
         assertThat(broken.get("reason").stringValue()).contains("does not match its hash");
     }
 
+    @Test
+    @Order(8)
+    void answersAMalformedBodyOrIdWithItsOwnProblemNotTheFrameworksDefault() throws Exception {
+        HttpResponse<String> body = post(OPERATOR, "/api/v1/ops/agencies/NTA/pause", "{\"reason\":");
+        HttpResponse<String> id = post(OPERATOR, "/api/v1/ops/deliveries/not-a-uuid/retry", "{\"reason\":\"x\"}");
+
+        assertThat(body.statusCode()).as(body.body()).isEqualTo(400);
+        assertThat(json.readTree(body.body()).get("detail").stringValue()).isEqualTo("the body is not valid JSON");
+        assertThat(id.statusCode()).as(id.body()).isEqualTo(400);
+        assertThat(json.readTree(id.body()).get("detail").stringValue()).isEqualTo("id is malformed: not-a-uuid");
+    }
+
     private JsonNode agency(String code) {
         for (JsonNode agency :
                 json.readTree(get(AUDITOR, "/api/v1/ops/agencies").body())) {

@@ -1,5 +1,7 @@
 package tw.tongbao.gateway.citizen;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -8,8 +10,13 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 
-/** Turns the citizen API's failures into RFC 9457 problems ({@code application/problem+json}). */
+/**
+ * Turns the citizen API's failures into RFC 9457 problems ({@code application/problem+json}). Ordered before Spring
+ * Boot's own problem handler ({@code spring.mvc.problemdetails}), which would otherwise answer a filing's request
+ * timeout with a bare 503, without {@code Retry-After} or the advice to send the filing again.
+ */
 @RestControllerAdvice(assignableTypes = ChangeController.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class CitizenProblems {
 
     /** When a refused filing may come back: the queue drains in well under a second at the target rate. */

@@ -3,6 +3,8 @@ package tw.tongbao.gateway.operator;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -10,8 +12,13 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-/** The operator API's errors as problem details (RFC 9457). */
+/**
+ * The operator API's errors as problem details (RFC 9457). Ordered before Spring Boot's own problem handler
+ * ({@code spring.mvc.problemdetails}), which handles an unreadable body and a malformed path variable too and, asked
+ * first, would answer them with its generic details.
+ */
 @RestControllerAdvice(basePackageClasses = OpsProblems.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class OpsProblems {
 
     @ExceptionHandler(InvalidOpsRequest.class)
