@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +25,8 @@ import tw.tongbao.systemtests.support.TongbaoSystem;
 
 /**
  * Nothing lost, nothing twice in effect, nothing out of order — while the broker connections drop, the adapters
- * are killed with SIGKILL, and the gateway dies between committing a change and publishing it.
+ * are killed with SIGKILL, the gateway is killed with filings in flight, and the gateway dies between committing a
+ * change and publishing it.
  */
 class DeliveryUnderFaultsIntegrationTests {
 
@@ -77,6 +80,25 @@ class DeliveryUnderFaultsIntegrationTests {
     }
 
     @Test
+    void gatewayKilledMidLoadLosesNoAcceptedChangeAndFilesNoneTwice() throws SQLException {
+        Load load = Load.over(tongbao, 25).retryingUnanswered(Duration.ofSeconds(90));
+        CompletableFuture<DeliveryLedger> run = load.start(CHANGES, PER_SECOND);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> load.attempted() >= CHANGES / 3);
+        // Filings in flight die with it: committed or not, their clients get no answer and send them again.
+        tongbao.gateway().kill();
+        tongbao.gateway().start();
+        DeliveryLedger ledger = run.join();
+
+        System.out.println("filings sent again after the kill: " + load.retried());
+        assertThat(load.retried()).as("filings sent again after the kill").isPositive();
+        assertNothingLostTwiceOrReordered(load, ledger);
+        assertThat(changesFiledFor(load.subjectIds()))
+                .as("changes in the gateway's database: each once, none its client does not know of")
+                .isEqualTo(CHANGES);
+    }
+
+    @Test
     void gatewayKilledBetweenCommitAndPublishPublishesAfterRestart() throws SQLException {
         String subject = NationalIds.random();
         Citizen citizen = tongbao.citizen(subject, "陳小華");
@@ -116,6 +138,18 @@ class DeliveryUnderFaultsIntegrationTests {
 
     private static Map<String, WireMockServer> agencies() {
         return Map.of("NTA", tongbao.agency("NTA"), "NHIA", tongbao.agency("NHIA"), "TPC", tongbao.agency("TPC"));
+    }
+
+    private static int changesFiledFor(List<String> subjects) throws SQLException {
+        try (Connection connection = tongbao.gatewayDatabase().connect();
+                PreparedStatement statement =
+                        connection.prepareStatement("select count(*) from change where subject_id = any(?)")) {
+            statement.setArray(1, connection.createArrayOf("text", subjects.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
     }
 
     private static int unpublishedOutboxRows() throws SQLException {

@@ -23,8 +23,9 @@ import tw.tongbao.systemtests.support.Load;
 import tw.tongbao.systemtests.support.TongbaoSystem;
 
 /**
- * The soak: thousands of changes across many subjects while the broker restarts, the adapters are killed and
- * agencies fail, at random; then the figures. Not part of CI — run it with {@code ./tongbao soak [changes]}.
+ * The soak: thousands of changes across many subjects while the broker restarts, the adapters or the gateway are
+ * killed and agencies fail, at random; then the figures. Filings the faults leave unanswered are sent again with the
+ * same Idempotency-Key, as a citizen's app would. Not part of CI — run it with {@code ./tongbao soak [changes]}.
  */
 class SoakRun {
 
@@ -44,7 +45,7 @@ class SoakRun {
                 .start()) {
             Map<String, WireMockServer> agencies =
                     Map.of("NTA", tongbao.agency("NTA"), "NHIA", tongbao.agency("NHIA"), "TPC", tongbao.agency("TPC"));
-            Load load = Load.over(tongbao, SUBJECTS);
+            Load load = Load.over(tongbao, SUBJECTS).retryingUnanswered(Duration.ofMinutes(2));
             Instant started = Instant.now();
             CompletableFuture<DeliveryLedger> run = load.start(CHANGES, PER_SECOND);
             AtomicBoolean loading = new AtomicBoolean(true);
@@ -64,10 +65,12 @@ class SoakRun {
                     + faults + " faults, "
                     + Duration.between(started, Instant.now()).toSeconds() + " s ===");
             say("filings refused:   " + load.refused());
+            say("filings resent:    " + load.retried() + " (unanswered at first, same Idempotency-Key)");
             verdict.summary().lines().forEach(SoakRun::say);
             verdict.lost().stream().limit(20).forEach(line -> say("  lost: " + line));
             verdict.duplicateEffects().stream().limit(20).forEach(line -> say("  duplicate: " + line));
             verdict.reorderings().stream().limit(20).forEach(line -> say("  reordered: " + line));
+            assertThat(load.refused()).as("filings refused").isZero();
             assertThat(verdict.lost()).isEmpty();
             assertThat(verdict.duplicateEffects()).isEmpty();
             assertThat(verdict.reorderings()).isEmpty();
@@ -86,7 +89,7 @@ class SoakRun {
                 break;
             }
             faults++;
-            switch (random.nextInt(3)) {
+            switch (random.nextInt(4)) {
                 case 0 -> {
                     say("fault " + faults + ": " + (RESTART_BROKER ? "restarting RabbitMQ" : "cutting broker links")
                             + " at " + load.attempted() + " filed");
@@ -106,6 +109,11 @@ class SoakRun {
                     say("fault " + faults + ": kill -9 adapters at " + load.attempted() + " filed");
                     tongbao.adapters().kill();
                     tongbao.adapters().start();
+                }
+                case 2 -> {
+                    say("fault " + faults + ": kill -9 gateway at " + load.attempted() + " filed");
+                    tongbao.gateway().kill();
+                    tongbao.gateway().start();
                 }
                 default -> {
                     String code = codes.get(random.nextInt(codes.size()));

@@ -1,6 +1,7 @@
 package tw.tongbao.systemtests.support;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -20,11 +21,14 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Load {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(250);
 
     private final List<Subject> subjects = new ArrayList<>();
     private final DeliveryLedger ledger = new DeliveryLedger();
     private final AtomicInteger attempted = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicInteger retried = new AtomicInteger();
+    private Duration patience = Duration.ZERO;
 
     private Load(TongbaoSystem system, int subjects) {
         for (int i = 0; i < subjects; i++) {
@@ -36,6 +40,17 @@ public final class Load {
     /** A load over that many fresh subjects. */
     public static Load over(TongbaoSystem system, int subjects) {
         return new Load(system, subjects);
+    }
+
+    /**
+     * Sends a filing that got no answer (the gateway was down or restarting: no connection, a reset, a 503) again with
+     * the same body and Idempotency-Key, every 250 ms for up to {@code patience}, as a citizen's app would; the gateway
+     * files it once either way, and the ledger learns the receipt of every change the gateway committed. Without it
+     * (the default) such a filing counts as refused.
+     */
+    public Load retryingUnanswered(Duration patience) {
+        this.patience = patience;
+        return this;
     }
 
     /** Files {@code changes} changes at about {@code perSecond}, in the background, with 8 parallel clients. */
@@ -69,6 +84,16 @@ public final class Load {
         return refused.get();
     }
 
+    /** How many filings got no answer at first and were sent again ({@link #retryingUnanswered}). */
+    public int retried() {
+        return retried.get();
+    }
+
+    /** The national IDs the load files for. */
+    public List<String> subjectIds() {
+        return subjects.stream().map(Subject::id).toList();
+    }
+
     /** The ledger of accepted changes so far. */
     public DeliveryLedger ledger() {
         return ledger;
@@ -85,18 +110,42 @@ public final class Load {
             default -> ChangeRequests.contactChange(subject, "09" + (10000000 + random.nextInt(89999999)), notify);
         };
         attempted.incrementAndGet();
-        try {
-            HttpResponse<String> response =
-                    chosen.citizen().file(body, UUID.randomUUID().toString());
-            if (response.statusCode() == 202) {
-                ledger.accepted(JSON.readTree(response.body()).get("receipt").asString());
-            } else {
-                refused.incrementAndGet();
-                System.err.println("filing refused: " + response.statusCode() + " " + response.body());
+        file(chosen, body);
+    }
+
+    /** Files one change, sending it again while unanswered if the load retries. */
+    private void file(Subject chosen, String body) {
+        String key = UUID.randomUUID().toString();
+        long deadline = System.nanoTime() + patience.toNanos();
+        boolean first = true;
+        while (true) {
+            String unanswered;
+            try {
+                HttpResponse<String> response = chosen.citizen().file(body, key);
+                if (response.statusCode() == 202) {
+                    ledger.accepted(
+                            JSON.readTree(response.body()).get("receipt").asString());
+                    return;
+                }
+                if (response.statusCode() != 503) {
+                    refused.incrementAndGet();
+                    System.err.println("filing refused: " + response.statusCode() + " " + response.body());
+                    return;
+                }
+                unanswered = "503 " + response.body();
+            } catch (RuntimeException e) {
+                unanswered = e.getMessage();
             }
-        } catch (RuntimeException e) {
-            refused.incrementAndGet();
-            System.err.println("filing failed: " + e.getMessage());
+            if (System.nanoTime() + RETRY_PAUSE.toNanos() > deadline) {
+                refused.incrementAndGet();
+                System.err.println("filing failed: " + unanswered);
+                return;
+            }
+            if (first) {
+                retried.incrementAndGet();
+                first = false;
+            }
+            LockSupport.parkNanos(RETRY_PAUSE.toNanos());
         }
     }
 
