@@ -70,7 +70,10 @@ class SoakRun {
             verdict.lost().stream().limit(20).forEach(line -> say("  lost: " + line));
             verdict.duplicateEffects().stream().limit(20).forEach(line -> say("  duplicate: " + line));
             verdict.reorderings().stream().limit(20).forEach(line -> say("  reordered: " + line));
+            int stored = load.changesStored(tongbao.gatewayDatabase());
+            say("changes stored:    " + stored);
             assertThat(load.refused()).as("filings refused").isZero();
+            assertThat(stored).as("changes stored, each once").isEqualTo(ledger.acceptedCount());
             assertThat(verdict.lost()).isEmpty();
             assertThat(verdict.duplicateEffects()).isEmpty();
             assertThat(verdict.reorderings()).isEmpty();

@@ -1,6 +1,10 @@
 package tw.tongbao.systemtests.support;
 
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import tools.jackson.databind.json.JsonMapper;
+import tw.tongbao.core.testing.TestDatabase;
 
 /**
  * A stream of realistic filings across many subjects: address, name and contact changes, some choosing the
@@ -89,9 +94,25 @@ public final class Load {
         return retried.get();
     }
 
-    /** The national IDs the load files for. */
-    public List<String> subjectIds() {
-        return subjects.stream().map(Subject::id).toList();
+    /**
+     * How many changes the gateway stored for this load's subjects: as many as were accepted unless a filing was stored
+     * twice, or stored without its client learning its receipt.
+     */
+    public int changesStored(TestDatabase gateway) {
+        try (Connection connection = gateway.connect();
+                PreparedStatement statement =
+                        connection.prepareStatement("select count(*) from change where subject_id = any(?)")) {
+            statement.setArray(
+                    1,
+                    connection.createArrayOf(
+                            "text", subjects.stream().map(Subject::id).toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count the gateway's changes", e);
+        }
     }
 
     /** The ledger of accepted changes so far. */
