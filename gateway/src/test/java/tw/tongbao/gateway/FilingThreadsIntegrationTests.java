@@ -7,8 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -71,12 +69,7 @@ class FilingThreadsIntegrationTests {
     @Test
     void answersOtherRequestsWhileMoreFilingsThanRequestThreadsWaitForTheirCommit() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> filings = new ArrayList<>();
-        try (Connection holder = database.connect()) {
-            holder.setAutoCommit(false);
-            try (Statement statement = holder.createStatement()) {
-                // Reads go on; a filing's first write (its subject's sequence number) waits for this transaction.
-                statement.execute("lock table subject_sequence in share mode");
-            }
+        try (FilingsHeldUp held = FilingsHeldUp.in(database)) {
             for (int i = 0; i < FILINGS; i++) {
                 filings.add(file(NationalIds.random(), "threads-" + i));
             }
@@ -91,7 +84,6 @@ class FilingThreadsIntegrationTests {
 
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(filings).noneMatch(CompletableFuture::isDone);
-            holder.rollback();
         }
 
         List<String> receipts = new ArrayList<>();

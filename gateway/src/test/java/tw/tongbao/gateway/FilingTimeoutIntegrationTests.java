@@ -7,8 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -69,12 +67,7 @@ class FilingTimeoutIntegrationTests {
         String citizen = NationalIds.random();
         byte[] body = json.writeValueAsBytes(Changes.addressChange(
                 citizen, LocalDate.now(ZoneId.of("Asia/Taipei")).plusDays(5).toString()));
-        try (Connection holder = database.connect()) {
-            holder.setAutoCommit(false);
-            try (Statement statement = holder.createStatement()) {
-                // Reads go on; a filing's first write (its subject's sequence number) waits for this transaction.
-                statement.execute("lock table subject_sequence in share mode");
-            }
+        try (FilingsHeldUp held = FilingsHeldUp.in(database)) {
 
             HttpResponse<String> first = file(citizen, "timeout-1", body);
             HttpResponse<String> again = file(citizen, "timeout-1", body);
@@ -85,7 +78,6 @@ class FilingTimeoutIntegrationTests {
                 assertThat(answer.body()).contains("same Idempotency-Key");
             }
             assertThat(changesOf(citizen)).isZero();
-            holder.rollback();
         }
         // The first try commits once the lock is gone; the second finds the key taken.
         await().atMost(Duration.ofSeconds(20)).until(() -> changesOf(citizen) == 1);
