@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import tw.tongbao.systemtests.support.ChangeRequests;
 import tw.tongbao.systemtests.support.Citizen;
 import tw.tongbao.systemtests.support.DeliveryLedger;
@@ -23,8 +25,8 @@ import tw.tongbao.systemtests.support.TongbaoSystem;
 
 /**
  * Nothing lost, nothing twice in effect, nothing out of order — while the broker connections drop, the adapters
- * are killed with SIGKILL, the gateway is killed with filings in flight, and the gateway dies between committing a
- * change and publishing it.
+ * are killed with SIGKILL, the gateway is killed or stopped with filings in flight, and the gateway dies between
+ * committing a change and publishing it.
  */
 class DeliveryUnderFaultsIntegrationTests {
 
@@ -77,19 +79,32 @@ class DeliveryUnderFaultsIntegrationTests {
         assertNothingLostTwiceOrReordered(load, run.join());
     }
 
-    @Test
-    void gatewayKilledMidLoadLosesNoAcceptedChangeAndFilesNoneTwice() {
+    /** How the gateway goes down mid-load: killed, or stopped gracefully (filings in flight are answered first). */
+    enum GatewayDown {
+        SIGKILL,
+        SIGTERM
+    }
+
+    @ParameterizedTest
+    @EnumSource(GatewayDown.class)
+    void gatewayGoingDownMidLoadLosesNoAcceptedChangeAndFilesNoneTwice(GatewayDown how) {
         Load load = Load.over(tongbao, 25).retryingUnanswered(Duration.ofSeconds(90));
         CompletableFuture<DeliveryLedger> run = load.start(CHANGES, PER_SECOND);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> load.attempted() >= CHANGES / 3);
-        // Filings in flight die with it: committed or not, their clients get no answer and send them again.
-        tongbao.gateway().kill();
+        // Filings that get no answer (killed in flight, committed or not; or sent while it is down) are sent again.
+        if (how == GatewayDown.SIGKILL) {
+            tongbao.gateway().kill();
+        } else {
+            tongbao.gateway().stop();
+        }
         tongbao.gateway().start();
         DeliveryLedger ledger = run.join();
 
-        System.out.println("filings sent again after the kill: " + load.retried());
-        assertThat(load.retried()).as("filings sent again after the kill").isPositive();
+        System.out.println("filings sent again after " + how + ": " + load.retried());
+        assertThat(load.retried())
+                .as("filings sent again while the gateway was down")
+                .isPositive();
         assertNothingLostTwiceOrReordered(load, ledger);
         assertThat(load.changesStored(tongbao.gatewayDatabase()))
                 .as("changes in the gateway's database: each once, none its client does not know of")
