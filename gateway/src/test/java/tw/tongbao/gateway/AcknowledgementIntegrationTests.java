@@ -241,7 +241,7 @@ class AcknowledgementIntegrationTests {
 
         assertThat(status(filed.delivery())).isEqualTo("DELIVERED");
         assertThat(jdbc.queryForList(
-                        "select status from delivery_event where delivery_id = ? order by revision, id",
+                        "select status from delivery_timeline where delivery_id = ? order by revision, id",
                         String.class,
                         filed.delivery()))
                 .containsExactly("PENDING", "DELIVERED", "APPLIED", "PENDING", "DELIVERED");
@@ -360,7 +360,7 @@ class AcknowledgementIntegrationTests {
 
     private int timelineLength(UUID delivery) {
         return jdbc.queryForObject(
-                "select count(*) from delivery_event where delivery_id = ?", Integer.class, delivery);
+                "select count(*) from delivery_timeline where delivery_id = ?", Integer.class, delivery);
     }
 
     private static String applied(UUID delivery) {

@@ -91,41 +91,35 @@ final class ChangeQueries {
         List<UUID> ids = changes.stream().map(ChangeRow::id).toList();
         Map<UUID, ChangeRow> byId = new LinkedHashMap<>();
         changes.forEach(change -> byId.put(change.id(), change));
-        Map<UUID, List<TimelineRow>> timelines = new LinkedHashMap<>();
-        jdbc.query(
-                "select e.delivery_id, e.status, e.at from delivery_event e join delivery d on d.id = e.delivery_id"
-                        // Revision order: a report recorded late (ReportVerdict.LATE) takes its place.
-                        + " where d.change_id in (:ids) order by e.revision, e.id",
-                Map.of("ids", ids),
-                rs -> {
-                    timelines
-                            .computeIfAbsent(rs.getObject("delivery_id", UUID.class), k -> new ArrayList<>())
-                            .add(new TimelineRow(DeliveryStatus.valueOf(rs.getString("status")), instant(rs, "at")));
-                });
-        Map<UUID, List<DeliveryView>> deliveries = new LinkedHashMap<>();
-        jdbc.query(
+        List<DeliveryRow> rows = jdbc.query(
                 "select id, change_id, agency, status, attempts, reason, next_attempt_at, updated_at from delivery"
                         + " where change_id in (:ids)",
                 Map.of("ids", ids),
-                rs -> {
-                    UUID id = rs.getObject("id", UUID.class);
-                    String agency = rs.getString("agency");
-                    List<DeliveryView.TimelineEntry> timeline = timelines.getOrDefault(id, List.of()).stream()
-                            .map(t -> new DeliveryView.TimelineEntry(t.status(), t.at()))
-                            .toList();
-                    deliveries
-                            .computeIfAbsent(rs.getObject("change_id", UUID.class), k -> new ArrayList<>())
-                            .add(new DeliveryView(
-                                    agency,
-                                    agencyName(agency),
-                                    DeliveryStatus.valueOf(rs.getString("status")),
-                                    instant(rs, "updated_at"),
-                                    rs.getInt("attempts"),
-                                    rs.getString("reason"),
-                                    instant(rs, "next_attempt_at"),
-                                    timeline,
-                                    receivedFields(byId.get(rs.getObject("change_id", UUID.class)), agency)));
-                });
+                (rs, n) -> new DeliveryRow(
+                        rs.getObject("id", UUID.class),
+                        rs.getObject("change_id", UUID.class),
+                        rs.getString("agency"),
+                        DeliveryStatus.valueOf(rs.getString("status")),
+                        rs.getInt("attempts"),
+                        rs.getString("reason"),
+                        instant(rs, "next_attempt_at"),
+                        instant(rs, "updated_at")));
+        Map<UUID, List<DeliveryView.TimelineEntry>> timelines = timelines(rows);
+        Map<UUID, List<DeliveryView>> deliveries = new LinkedHashMap<>();
+        for (DeliveryRow row : rows) {
+            deliveries
+                    .computeIfAbsent(row.changeId(), k -> new ArrayList<>())
+                    .add(new DeliveryView(
+                            row.agency(),
+                            agencyName(row.agency()),
+                            row.status(),
+                            row.updatedAt(),
+                            row.attempts(),
+                            row.reason(),
+                            row.nextAttemptAt(),
+                            timelines.getOrDefault(row.id(), List.of()),
+                            receivedFields(byId.get(row.changeId()), row.agency())));
+        }
         return changes.stream()
                 .map(change -> {
                     List<DeliveryView> views = new ArrayList<>(deliveries.getOrDefault(change.id(), List.of()));
@@ -140,6 +134,29 @@ final class ChangeQueries {
                             List.copyOf(views));
                 })
                 .toList();
+    }
+
+    /**
+     * The deliveries' timelines, looked up by delivery id: the view adds each filing's step (V13), and a join from the
+     * changes would have PostgreSQL build the whole view before joining it.
+     */
+    private Map<UUID, List<DeliveryView.TimelineEntry>> timelines(List<DeliveryRow> rows) {
+        Map<UUID, List<DeliveryView.TimelineEntry>> timelines = new LinkedHashMap<>();
+        if (rows.isEmpty()) {
+            return timelines;
+        }
+        jdbc.query(
+                "select delivery_id, status, at from delivery_timeline where delivery_id in (:ids)"
+                        // Revision order: a report recorded late (ReportVerdict.LATE) takes its place.
+                        + " order by revision, id",
+                Map.of("ids", rows.stream().map(DeliveryRow::id).toList()),
+                rs -> {
+                    timelines
+                            .computeIfAbsent(rs.getObject("delivery_id", UUID.class), k -> new ArrayList<>())
+                            .add(new DeliveryView.TimelineEntry(
+                                    DeliveryStatus.valueOf(rs.getString("status")), instant(rs, "at")));
+                });
+        return timelines;
     }
 
     private List<String> receivedFields(ChangeRow change, String agency) {
@@ -182,5 +199,13 @@ final class ChangeQueries {
     private record ChangeRow(
             UUID id, String receipt, ChangeType type, Instant submittedAt, long sequence, Set<String> dataFields) {}
 
-    private record TimelineRow(DeliveryStatus status, Instant at) {}
+    private record DeliveryRow(
+            UUID id,
+            UUID changeId,
+            String agency,
+            DeliveryStatus status,
+            int attempts,
+            String reason,
+            Instant nextAttemptAt,
+            Instant updatedAt) {}
 }

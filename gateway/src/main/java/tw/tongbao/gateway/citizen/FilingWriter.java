@@ -200,7 +200,10 @@ class FilingWriter {
                 filed.stream().map(Filed::viewJson).toArray(byte[][]::new));
     }
 
-    /** One pending delivery per recipient, and the first step of its timeline. */
+    /**
+     * One pending delivery per recipient. Its timeline's first step (PENDING, when the change was submitted) is not
+     * written: the view {@code delivery_timeline} (V13) adds it from these rows.
+     */
     private void insertDeliveries(List<Filed> filed) {
         List<String> ids = new ArrayList<>();
         List<String> changes = new ArrayList<>();
@@ -217,23 +220,15 @@ class FilingWriter {
         if (ids.isEmpty()) {
             return;
         }
-        String[] deliveryIds = ids.toArray(String[]::new);
-        String[] at = times.toArray(String[]::new);
         jdbc.update(
                 "insert into delivery (id, change_id, agency, status, attempts, revision, updated_at)"
                         + " select id, change_id, agency, ?, 0, 0, at"
                         + " from unnest(?::uuid[], ?::uuid[], ?::text[], ?::timestamptz[]) as t (id, change_id, agency, at)",
                 DeliveryStatus.PENDING.name(),
-                deliveryIds,
+                ids.toArray(String[]::new),
                 changes.toArray(String[]::new),
                 agencies.toArray(String[]::new),
-                at);
-        jdbc.update(
-                "insert into delivery_event (delivery_id, status, at, revision)"
-                        + " select id, ?, at, 0 from unnest(?::uuid[], ?::timestamptz[]) as t (id, at)",
-                DeliveryStatus.PENDING.name(),
-                deliveryIds,
-                at);
+                times.toArray(String[]::new));
     }
 
     private static <T> String[] column(List<T> rows, Function<T, String> value) {

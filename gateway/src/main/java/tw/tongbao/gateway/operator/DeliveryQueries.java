@@ -147,7 +147,7 @@ class DeliveryQueries {
         jdbc.query(
                 "select delivery_id, status, at, attempt_number, http_status, duration_ms, response_excerpt, error"
                         // Revision order: a report recorded late (ReportVerdict.LATE) takes its place.
-                        + " from delivery_event where delivery_id in (" + marks + ") order by revision, id",
+                        + " from delivery_timeline where delivery_id in (" + marks + ") order by revision, id",
                 rs -> {
                     UUID id = rs.getObject("delivery_id", UUID.class);
                     String status = rs.getString("status");

@@ -339,7 +339,10 @@ class FilingBatchIntegrationTests {
         }
     }
 
-    /** The change's row holds the answer given, and it has one pending delivery, timeline row and outbox message. */
+    /**
+     * The change's row holds the answer given, and it has one pending delivery (its timeline one PENDING step) and one
+     * outbox message.
+     */
     private void assertStoredWhole(ChangeView view) {
         Map<String, Object> change = jdbc.queryForMap(
                 "select id, sequence, response::text as response from change where receipt = ?", view.receipt());
@@ -348,9 +351,10 @@ class FilingBatchIntegrationTests {
         assertThat(json.readValue((String) change.get("response"), ChangeView.class))
                 .isEqualTo(view);
         List<Map<String, Object>> deliveries = jdbc.queryForList(
-                "select d.id, d.agency, d.status, (select count(*) from delivery_event e where e.delivery_id = d.id"
+                "select d.id, d.agency, d.status, (select count(*) from delivery_timeline e where e.delivery_id = d.id"
                         + " and e.status = 'PENDING') as pending_steps,"
-                        + " (select count(*) from delivery_event e where e.delivery_id = d.id) as steps"
+                        + " (select count(*) from delivery_timeline e where e.delivery_id = d.id) as steps,"
+                        + " (select count(*) from delivery_event e where e.delivery_id = d.id) as written_steps"
                         + " from delivery d where d.change_id = ?",
                 changeId);
         assertThat(deliveries)
@@ -361,6 +365,8 @@ class FilingBatchIntegrationTests {
             assertThat(d.get("status")).isEqualTo("PENDING");
             assertThat(d.get("steps")).isEqualTo(1L);
             assertThat(d.get("pending_steps")).isEqualTo(1L);
+            // The timeline's first step is the delivery row itself (V13): the filing writes none.
+            assertThat(d.get("written_steps")).isEqualTo(0L);
         });
         List<String> payloads =
                 jdbc.queryForList("select payload::text from outbox where change_id = ?", String.class, changeId);
