@@ -30,6 +30,13 @@ final class ChangeQueries {
     private static final String CHANGE_COLUMNS =
             "id, receipt, type, submitted_at, sequence," + " array(select jsonb_object_keys(data)) as data_fields";
 
+    /**
+     * The timelines of the deliveries {@code :ids}, looked up by delivery id (see V13), in revision order: a report
+     * recorded late (ReportVerdict.LATE) takes its place.
+     */
+    static final String TIMELINES =
+            "select delivery_id, status, at from delivery_timeline where delivery_id in (:ids) order by revision, id";
+
     private final NamedParameterJdbcTemplate jdbc;
     private final AgencyRegistry registry;
     private final JsonMapper json;
@@ -145,17 +152,12 @@ final class ChangeQueries {
         if (rows.isEmpty()) {
             return timelines;
         }
-        jdbc.query(
-                "select delivery_id, status, at from delivery_timeline where delivery_id in (:ids)"
-                        // Revision order: a report recorded late (ReportVerdict.LATE) takes its place.
-                        + " order by revision, id",
-                Map.of("ids", rows.stream().map(DeliveryRow::id).toList()),
-                rs -> {
-                    timelines
-                            .computeIfAbsent(rs.getObject("delivery_id", UUID.class), k -> new ArrayList<>())
-                            .add(new DeliveryView.TimelineEntry(
-                                    DeliveryStatus.valueOf(rs.getString("status")), instant(rs, "at")));
-                });
+        jdbc.query(TIMELINES, Map.of("ids", rows.stream().map(DeliveryRow::id).toList()), rs -> {
+            timelines
+                    .computeIfAbsent(rs.getObject("delivery_id", UUID.class), k -> new ArrayList<>())
+                    .add(new DeliveryView.TimelineEntry(
+                            DeliveryStatus.valueOf(rs.getString("status")), instant(rs, "at")));
+        });
         return timelines;
     }
 
