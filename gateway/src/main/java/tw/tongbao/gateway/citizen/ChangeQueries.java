@@ -31,8 +31,9 @@ final class ChangeQueries {
             "id, receipt, type, submitted_at, sequence," + " array(select jsonb_object_keys(data)) as data_fields";
 
     /**
-     * The timelines of the deliveries {@code :ids}, looked up by delivery id (see V13), in revision order: a report
-     * recorded late (ReportVerdict.LATE) takes its place.
+     * The timelines of the deliveries {@code :ids}, in revision order: a report recorded late (ReportVerdict.LATE) takes
+     * its place. By delivery id, never through a join from the changes: PostgreSQL would then build the whole view
+     * (V13) before joining it.
      */
     static final String TIMELINES =
             "select delivery_id, status, at from delivery_timeline where delivery_id in (:ids) order by revision, id";
@@ -143,10 +144,7 @@ final class ChangeQueries {
                 .toList();
     }
 
-    /**
-     * The deliveries' timelines, looked up by delivery id: the view adds each filing's step (V13), and a join from the
-     * changes would have PostgreSQL build the whole view before joining it.
-     */
+    /** The deliveries' timelines ({@link #TIMELINES}), by delivery id. */
     private Map<UUID, List<DeliveryView.TimelineEntry>> timelines(List<DeliveryRow> rows) {
         Map<UUID, List<DeliveryView.TimelineEntry>> timelines = new LinkedHashMap<>();
         if (rows.isEmpty()) {
