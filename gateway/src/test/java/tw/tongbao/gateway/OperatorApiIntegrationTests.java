@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,6 +250,10 @@ class OperatorApiIntegrationTests {
         assertThat(attempt.get("httpStatus").asInt()).isEqualTo(503);
         assertThat(attempt.get("durationMillis").asLong()).isEqualTo(42);
         assertThat(attempt.get("response").stringValue()).hasSize(2048);
+        // The filing's step comes from the delivery row (V13), the try's from the report.
+        List<String> steps = new ArrayList<>();
+        item.get("timeline").forEach(step -> steps.add(step.get("status").stringValue()));
+        assertThat(steps).containsExactly("PENDING", "RETRYING");
         JsonNode newest = json.readTree(get(AUDITOR, "/api/v1/ops/audit").body())
                 .get("items")
                 .get(0);
