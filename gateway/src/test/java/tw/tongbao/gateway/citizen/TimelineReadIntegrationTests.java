@@ -2,15 +2,13 @@ package tw.tongbao.gateway.citizen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tw.tongbao.core.testing.TestDatabase;
+import tw.tongbao.gateway.PooledDatabase;
 
 /**
  * A citizen's timelines are read from the view {@code delivery_timeline} (V13) by delivery id, and that reads each
@@ -20,13 +18,8 @@ class TimelineReadIntegrationTests {
 
     @Test
     void readsTheTimelinesOfAFewDeliveriesByKeyAmongMany() {
-        try (TestDatabase database = TestDatabase.create("timeline_read");
-                HikariDataSource dataSource = new HikariDataSource()) {
-            dataSource.setJdbcUrl(database.jdbcUrl());
-            dataSource.setUsername(database.username());
-            dataSource.setPassword(database.password());
-            Flyway.configure().dataSource(dataSource).load().migrate();
-            JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        try (PooledDatabase database = PooledDatabase.create("timeline_read", 2).migrate(null)) {
+            JdbcTemplate jdbc = database.jdbc();
             // 20,000 changes of five deliveries each, every delivery with one step a report wrote.
             jdbc.update("insert into change (id, receipt, type, subject_id, filer_id, sequence, effective_date,"
                     + " submitted_at, data, idempotency_key, request_hash, response)"

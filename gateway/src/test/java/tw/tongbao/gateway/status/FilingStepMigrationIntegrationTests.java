@@ -2,15 +2,13 @@ package tw.tongbao.gateway.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tw.tongbao.core.delivery.DeliveryStatus;
-import tw.tongbao.core.testing.TestDatabase;
+import tw.tongbao.gateway.PooledDatabase;
 
 /**
  * V13: a filing no longer writes its deliveries' first timeline step; the view {@code delivery_timeline} adds it, and
@@ -21,20 +19,15 @@ class FilingStepMigrationIntegrationTests {
 
     @Test
     void timelinesReadTheSameWhetherTheFilingWroteItsStepOrNot() {
-        try (TestDatabase database = TestDatabase.create("timeline_v13");
-                HikariDataSource dataSource = new HikariDataSource()) {
-            dataSource.setJdbcUrl(database.jdbcUrl());
-            dataSource.setUsername(database.username());
-            dataSource.setPassword(database.password());
-            Flyway.configure().dataSource(dataSource).target("12").load().migrate();
-            JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        try (PooledDatabase database = PooledDatabase.create("timeline_v13", 2).migrate("12")) {
+            JdbcTemplate jdbc = database.jdbc();
             Deliveries deliveries = new Deliveries(jdbc);
             // Filed by the previous version: it wrote the filing's step.
             UUID before = deliveries.stored(DeliveryStatus.DELIVERED, 1, 1);
             step(jdbc, before, "PENDING", 0);
             step(jdbc, before, "DELIVERED", 1);
 
-            Flyway.configure().dataSource(dataSource).load().migrate();
+            database.migrate(null);
 
             // Filed by this version: no step written; then a retry, a delivery and a report recorded late.
             UUID after = deliveries.stored(DeliveryStatus.DELIVERED, 2, 2);
