@@ -29,7 +29,7 @@ class FilingStepMigrationIntegrationTests {
 
             database.migrate(null);
 
-            // Filed by this version: no step written; then a retry, a delivery and a report recorded late.
+            // Filed by this version: no step written; delivered (r2), then its retry (r1) recorded late.
             UUID after = deliveries.stored(DeliveryStatus.DELIVERED, 2, 2);
             step(jdbc, after, "DELIVERED", 2);
             step(jdbc, after, "RETRYING", 1);
