@@ -23,6 +23,7 @@ import tw.tongbao.adapters.transport.AnswerPolicy;
 import tw.tongbao.adapters.transport.DeliverySettlement;
 import tw.tongbao.adapters.transport.DeliveryStore;
 import tw.tongbao.core.agency.Agency;
+import tw.tongbao.core.change.ChangeType;
 import tw.tongbao.core.envelope.Addressee;
 import tw.tongbao.core.envelope.ChangeFiled;
 
@@ -179,17 +180,17 @@ class InboxWriter {
                 arrivals.stream().map(DeliveryStore.Arrival::delivery).toList();
         return transactions.execute(tx -> {
             // Every agency's siblings are locked before the first insert (see above for why).
-            Map<String, Map<UUID, DeliveryStore.Sibling>> rows = new HashMap<>();
+            Map<String, List<DeliveryStore.Sibling>> rows = new HashMap<>();
             for (DeliveryStore.Sibling sibling : store.sameSubjectAndType(arriving, now)) {
-                rows.computeIfAbsent(sibling.delivery().agency(), code -> new LinkedHashMap<>())
-                        .put(sibling.delivery().deliveryId(), sibling);
+                rows.computeIfAbsent(sibling.delivery().agency(), code -> new ArrayList<>())
+                        .add(sibling);
             }
             boolean[] stored = store.insertAllIfAbsent(arrivals, now);
             Set<String> storing = new LinkedHashSet<>();
             int i = 0;
             for (Agency agency : agencies) {
                 String code = agency.code().value();
-                Batch batch = new Batch(agency, rows.computeIfAbsent(code, c -> new LinkedHashMap<>()));
+                Batch batch = new Batch(agency, rows.getOrDefault(code, List.of()));
                 for (int end = i + received.get(agency).size(); i < end; i++) {
                     AdapterDelivery delivery = arriving.get(i);
                     if (!stored[i]) {
@@ -250,21 +251,25 @@ class InboxWriter {
     private final class Batch {
 
         private final Agency agency;
-        private final Map<UUID, DeliveryStore.Sibling> rows;
+
+        /**
+         * The rows by subject and change type, each group by delivery id: an arrival looks only at its own group, not
+         * at the whole part's rows (up to {@link #DELIVERIES_PER_TRANSACTION} of one agency, all by the end).
+         */
+        private final Map<SubjectAndType, Map<UUID, DeliveryStore.Sibling>> rows = new HashMap<>();
+
         private Boolean disabled;
 
-        Batch(Agency agency, Map<UUID, DeliveryStore.Sibling> rows) {
+        Batch(Agency agency, List<DeliveryStore.Sibling> locked) {
             this.agency = agency;
-            this.rows = rows;
+            locked.forEach(this::put);
         }
 
         void settleOnArrival(AdapterDelivery arriving, Instant now) {
             List<DeliveryStore.Sibling> siblings = new ArrayList<>();
-            for (DeliveryStore.Sibling row : rows.values()) {
-                AdapterDelivery other = row.delivery();
-                if (!other.deliveryId().equals(arriving.deliveryId())
-                        && other.subjectRef().equals(arriving.subjectRef())
-                        && other.changeType() == arriving.changeType()) {
+            for (DeliveryStore.Sibling row :
+                    rows.getOrDefault(SubjectAndType.of(arriving), Map.of()).values()) {
+                if (!row.delivery().deliveryId().equals(arriving.deliveryId())) {
                     siblings.add(row);
                 }
             }
@@ -274,7 +279,7 @@ class InboxWriter {
                     record(sibling.delivery(), sibling.delivery().superseded(arriving), now);
                 }
             }
-            rows.put(arriving.deliveryId(), new DeliveryStore.Sibling(arriving, false));
+            put(new DeliveryStore.Sibling(arriving, false));
             Optional<AdapterDelivery> newer = siblings.stream()
                     .map(DeliveryStore.Sibling::delivery)
                     .filter(arriving::isSupersededBy)
@@ -291,9 +296,14 @@ class InboxWriter {
             }
         }
 
+        private void put(DeliveryStore.Sibling row) {
+            rows.computeIfAbsent(SubjectAndType.of(row.delivery()), key -> new LinkedHashMap<>())
+                    .put(row.delivery().deliveryId(), row);
+        }
+
         private void record(AdapterDelivery before, AdapterDelivery after, Instant now) {
             if (settlement.record(before, after, null, now)) {
-                rows.put(after.deliveryId(), new DeliveryStore.Sibling(after, false));
+                put(new DeliveryStore.Sibling(after, false));
             }
         }
 
@@ -303,6 +313,14 @@ class InboxWriter {
                 disabled = control.state(agency.code().value()).disabled();
             }
             return disabled;
+        }
+    }
+
+    /** What makes two deliveries of one agency siblings: the same subject and the same type of change. */
+    private record SubjectAndType(String subjectRef, ChangeType changeType) {
+
+        static SubjectAndType of(AdapterDelivery delivery) {
+            return new SubjectAndType(delivery.subjectRef(), delivery.changeType());
         }
     }
 }

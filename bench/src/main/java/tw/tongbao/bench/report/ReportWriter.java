@@ -324,8 +324,10 @@ public final class ReportWriter {
             - **Latency**: intake = scheduled send → 202 (so queueing behind slow answers counts); accept → delivered = \
             202 → the sink has it, per agency; accept → all = until the last of the change's agencies has it (complete \
             changes only). HdrHistogram, 3 significant digits. After sending, a step waits (bounded) until every \
-            delivery the 202 answers listed has arrived; *errors* include deliveries still missing then. \
-            Deliveries/s = deliveries received ÷ (step start → last arrival).
+            delivery the 202 answers listed has arrived; *errors* include deliveries still missing then. While it \
+            waits it polls the sinks' count of first arrivals and looks through the step's changes only once that \
+            count can be complete (until 2026-11-28 it looked through them four times a second, which took CPU from \
+            the system under test while the last deliveries were on their way). Deliveries/s = deliveries received ÷ (step start → last arrival).
             - **Memory and CPU**: VmRSS sampled twice a second from `/proc/<pid>/status`, VmHWM at the end; CPU from \
             `/proc/<pid>/stat` (utime + stime) over the step including its drain, in cores; *pg* and *mq* sum every \
             `postgres` and `beam.smp` process on the machine, so they include anything else using those servers; *whole \
