@@ -2,14 +2,14 @@ package tw.tongbao.adapters.restjson;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 
 /** Turns a failed HTTP exchange into the short text an operator reads in the attempt log. */
 final class HttpFailures {
@@ -18,10 +18,10 @@ final class HttpFailures {
 
     static String describe(Throwable failure, Duration timeout) {
         Throwable cause = unwrap(failure);
-        if (cause instanceof HttpConnectTimeoutException) {
+        if (cause instanceof ConnectTimeoutException) {
             return "connect timed out";
         }
-        if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
+        if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
             return "no answer within " + timeout.toMillis() + " ms";
         }
         if (cause instanceof ConnectException) {
@@ -30,7 +30,7 @@ final class HttpFailures {
         if (cause instanceof SSLException) {
             return "TLS error" + detail(cause);
         }
-        if (cause instanceof UnresolvedAddressException) {
+        if (cause instanceof UnknownHostException) {
             return "unknown host";
         }
         if (cause instanceof IOException) {
@@ -45,7 +45,7 @@ final class HttpFailures {
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        // The JDK client wraps the real reason of a refused or broken connection one level down.
+        // A refused or broken connection's real reason may come wrapped one level down.
         if (cause instanceof IOException
                 && !(cause instanceof ConnectException)
                 && cause.getCause() instanceof ConnectException) {

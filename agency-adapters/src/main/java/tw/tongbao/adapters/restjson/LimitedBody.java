@@ -1,54 +1,66 @@
 package tw.tongbao.adapters.restjson;
 
 import java.io.ByteArrayOutputStream;
-import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
+import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpResponse;
 
-/** Reads a whole response body but keeps only its first bytes, so a huge answer costs no memory. */
-final class LimitedBody implements BodySubscriber<byte[]> {
+/**
+ * Reads an answer's status and {@code Retry-After}, and keeps only the first bytes of its body: the rest is read and
+ * dropped, so a huge answer costs no memory and the connection stays reusable.
+ */
+final class LimitedBody extends AbstractBinResponseConsumer<LimitedBody.Answer> {
+
+    /**
+     * An agency's answer as far as it is kept.
+     *
+     * @param status the HTTP status
+     * @param retryAfter the {@code Retry-After} header's value, or null
+     * @param body the first bytes of the body
+     */
+    record Answer(int status, String retryAfter, byte[] body) {}
 
     private final int limit;
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private int status;
+    private String retryAfter;
 
     LimitedBody(int limit) {
         this.limit = limit;
     }
 
     @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-        // Draining the rest keeps the connection reusable.
-        subscription.request(Long.MAX_VALUE);
+    protected void start(HttpResponse response, ContentType contentType) {
+        status = response.getCode();
+        Header header = response.getFirstHeader("Retry-After");
+        retryAfter = header == null ? null : header.getValue();
     }
 
     @Override
-    public void onNext(List<ByteBuffer> buffers) {
-        for (ByteBuffer buffer : buffers) {
-            int room = limit - kept.size();
-            if (room > 0) {
-                byte[] chunk = new byte[Math.min(room, buffer.remaining())];
-                buffer.get(chunk);
-                kept.write(chunk, 0, chunk.length);
-            }
+    protected int capacityIncrement() {
+        return 8 * 1024;
+    }
+
+    @Override
+    protected void data(ByteBuffer src, boolean endOfStream) {
+        int take = Math.min(limit - kept.size(), src.remaining());
+        if (take > 0) {
+            byte[] chunk = new byte[take];
+            src.get(chunk);
+            kept.write(chunk, 0, take);
         }
+        src.position(src.limit());
     }
 
     @Override
-    public void onError(Throwable failure) {
-        result.completeExceptionally(failure);
+    protected Answer buildResult() {
+        return new Answer(status, retryAfter, kept.toByteArray());
     }
 
     @Override
-    public void onComplete() {
-        result.complete(kept.toByteArray());
-    }
-
-    @Override
-    public CompletionStage<byte[]> getBody() {
-        return result;
+    public void releaseResources() {
+        // Nothing is held beyond the kept bytes, which the answer took.
     }
 }

@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A bare HTTP/1.1 server that answers every request 200 and counts the TCP connections it accepted. */
@@ -18,6 +20,7 @@ final class CountingHttpServer implements AutoCloseable {
     private final ServerSocket server;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     CountingHttpServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -43,6 +46,7 @@ final class CountingHttpServer implements AutoCloseable {
             try {
                 Socket socket = server.accept();
                 connections.incrementAndGet();
+                open.add(socket);
                 Thread worker = new Thread(() -> serve(socket), "counting-http-conn");
                 worker.setDaemon(true);
                 worker.start();
@@ -73,7 +77,16 @@ final class CountingHttpServer implements AutoCloseable {
                 out.flush();
             }
         } catch (IOException e) {
-            // The client went away; nothing to count.
+            // The client went away, or dropConnections closed the socket; nothing to count.
+        } finally {
+            open.remove(socket);
+        }
+    }
+
+    /** Closes every connection the server holds, as an agency closes idle keep-alive connections. */
+    void dropConnections() throws IOException {
+        for (Socket socket : open) {
+            socket.close();
         }
     }
 
