@@ -14,6 +14,7 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
@@ -61,13 +62,14 @@ public class SignedHttpPost implements AutoCloseable {
     /** Idle connections are closed after this long. */
     private static final TimeValue IDLE_CONNECTIONS_KEPT = TimeValue.ofSeconds(30);
 
+    private final PoolingAsyncClientConnectionManager connections;
     private final CloseableHttpAsyncClient client;
     private final Clock clock;
     /** Parsed signing secrets by their text: the registry holds a few, and every try signs with them. */
     private final Map<List<String>, List<WebhookSecret>> secrets = new ConcurrentHashMap<>();
 
     public SignedHttpPost() {
-        var connections = PoolingAsyncClientConnectionManagerBuilder.create()
+        this.connections = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setTlsStrategy(DefaultClientTlsStrategy.createSystemDefault())
                 .setMaxConnTotal(CONNECTIONS)
                 .setMaxConnPerRoute(CONNECTIONS)
@@ -77,7 +79,7 @@ public class SignedHttpPost implements AutoCloseable {
                         .build())
                 .build();
         this.client = HttpAsyncClients.custom()
-                .setConnectionManager(connections)
+                .setConnectionManager(this.connections)
                 .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
                 .setIOReactorConfig(IOReactorConfig.custom()
                         .setIoThreadCount(Math.min(2, Runtime.getRuntime().availableProcessors()))
@@ -132,6 +134,11 @@ public class SignedHttpPost implements AutoCloseable {
             Duration retryAfter = RetryAfter.parse(answer.retryAfter(), clock.instant());
             return new HttpOutcome(startedAt, durationMillis, answer.status(), answer.body(), retryAfter, null);
         });
+    }
+
+    /** Connections kept open in the pool, not in use by a try. */
+    int idleConnections() {
+        return connections.getTotalStats().getAvailable();
     }
 
     @Override

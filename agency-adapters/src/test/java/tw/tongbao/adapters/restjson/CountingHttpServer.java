@@ -77,17 +77,25 @@ final class CountingHttpServer implements AutoCloseable {
                 out.flush();
             }
         } catch (IOException e) {
-            // The client went away, or dropConnections closed the socket; nothing to count.
+            // The client went away; nothing to count.
         } finally {
             open.remove(socket);
         }
     }
 
-    /** Closes every connection the server holds, as an agency closes idle keep-alive connections. */
-    void dropConnections() throws IOException {
+    /**
+     * Closes the server's side of every connection it holds (a FIN, as an agency closing idle keep-alive
+     * connections); each stays counted as open until the client closes its side too.
+     */
+    void closeConnections() throws IOException {
         for (Socket socket : open) {
-            socket.close();
+            socket.shutdownOutput();
         }
+    }
+
+    /** Connections the client has not closed yet. */
+    int openConnections() {
+        return open.size();
     }
 
     private static String readHead(InputStream in) throws IOException {

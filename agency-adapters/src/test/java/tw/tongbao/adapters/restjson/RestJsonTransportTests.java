@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -48,7 +49,8 @@ class RestJsonTransportTests {
     static final String RETIRING_SECRET = "whsec_C2FsdHlfc2VjcmV0X2Zvcl9yb3RhdGlvbl90ZXN0cw==";
 
     private WireMockServer agency;
-    private final RestJsonTransport transport = new RestJsonTransport(new SignedHttpPost());
+    private final SignedHttpPost http = new SignedHttpPost();
+    private final RestJsonTransport transport = new RestJsonTransport(http);
 
     @BeforeEach
     void startAgency() {
@@ -59,6 +61,7 @@ class RestJsonTransportTests {
     @AfterEach
     void stopAgency() {
         agency.stop();
+        http.close();
     }
 
     @Test
@@ -232,7 +235,7 @@ class RestJsonTransportTests {
                     // The client hands the answer over before it puts the connection back into its pool; an attempt
                     // sent within that moment opens another. Tries of one agency are rarely that close, and then
                     // bounded by its calls in flight.
-                    Thread.sleep(100);
+                    await().atMost(Duration.ofSeconds(5)).until(() -> http.idleConnections() == 1);
                 }
                 assertThat(attempt(nta).answer()).isEqualTo(AgencyAnswer.DELIVERED);
             }
@@ -250,9 +253,9 @@ class RestJsonTransportTests {
             assertThat(attempt(nta).answer()).isEqualTo(AgencyAnswer.DELIVERED);
 
             // An agency closes a keep-alive connection after it has been idle a while, not while a request is on its
-            // way: a request that meets the close in flight fails and is retried by the engine, like any I/O error.
-            server.dropConnections();
-            Thread.sleep(500);
+            // way (a request that meets the close in flight fails and is retried by the engine, like any I/O error).
+            server.closeConnections();
+            await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 0);
 
             assertThat(attempt(nta).answer()).isEqualTo(AgencyAnswer.DELIVERED);
             assertThat(server.requests()).isEqualTo(2);

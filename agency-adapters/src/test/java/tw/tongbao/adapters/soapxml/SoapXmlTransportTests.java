@@ -31,7 +31,8 @@ class SoapXmlTransportTests {
 
     private WireMockServer agencyServer;
     private Agency mvdis;
-    private final SoapXmlTransport transport = new SoapXmlTransport(new SignedHttpPost());
+    private final SignedHttpPost http = new SignedHttpPost();
+    private final SoapXmlTransport transport = new SoapXmlTransport(http);
 
     @BeforeEach
     void startAgency() {
@@ -43,6 +44,7 @@ class SoapXmlTransportTests {
     @AfterEach
     void stopAgency() {
         agencyServer.stop();
+        http.close();
     }
 
     @Test
