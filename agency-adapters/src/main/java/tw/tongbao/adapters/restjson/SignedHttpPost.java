@@ -67,6 +67,8 @@ public class SignedHttpPost implements AutoCloseable {
     private final Clock clock;
     /** Parsed signing secrets by their text: the registry holds a few, and every try signs with them. */
     private final Map<List<String>, List<WebhookSecret>> secrets = new ConcurrentHashMap<>();
+    /** Request settings by an agency's timeout: the registry has a few timeouts, and every try needs its agency's. */
+    private final Map<Duration, RequestConfig> requestConfigs = new ConcurrentHashMap<>();
 
     public SignedHttpPost() {
         this.connections = PoolingAsyncClientConnectionManagerBuilder.create()
@@ -113,10 +115,7 @@ public class SignedHttpPost implements AutoCloseable {
         }
         Duration timeout = agency.timeout();
         HttpClientContext context = HttpClientContext.create();
-        context.setRequestConfig(RequestConfig.custom()
-                .setResponseTimeout(Timeout.of(timeout))
-                .setConnectionRequestTimeout(Timeout.of(timeout))
-                .build());
+        context.setRequestConfig(requestConfigs.computeIfAbsent(timeout, SignedHttpPost::requestConfig));
         CompletableFuture<LimitedBody.Answer> sent = new CompletableFuture<>();
         Future<LimitedBody.Answer> exchange =
                 client.execute(request, new LimitedBody(BODY_LIMIT), context, completing(sent));
@@ -144,6 +143,13 @@ public class SignedHttpPost implements AutoCloseable {
     @Override
     public void close() {
         client.close(CloseMode.GRACEFUL);
+    }
+
+    private static RequestConfig requestConfig(Duration timeout) {
+        return RequestConfig.custom()
+                .setResponseTimeout(Timeout.of(timeout))
+                .setConnectionRequestTimeout(Timeout.of(timeout))
+                .build();
     }
 
     private static FutureCallback<LimitedBody.Answer> completing(CompletableFuture<LimitedBody.Answer> sent) {
