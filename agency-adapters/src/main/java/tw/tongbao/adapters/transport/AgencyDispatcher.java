@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 import tw.tongbao.adapters.resilience.AgencyGuard;
 import tw.tongbao.core.agency.Agency;
 import tw.tongbao.core.answer.AgencyAnswer;
@@ -61,6 +60,16 @@ final class AgencyDispatcher {
      * thread only.
      */
     private boolean slotLimited = true;
+    /**
+     * Whether a settlement may have made a subject's next delivery due and no claim has started since. The claim it
+     * is owed runs after the settled-claim delay, unless another claim (new work, a freed slot, the poll) took it
+     * first.
+     */
+    private final AtomicBoolean claimOwed = new AtomicBoolean();
+
+    private final AtomicBoolean owedClaimScheduled = new AtomicBoolean();
+    /** Whether the last claim did not run because finished tries waited to be settled: then settling claims at once. */
+    private volatile boolean waitingForSettling;
 
     private volatile boolean claimsFailing;
 
@@ -81,6 +90,7 @@ final class AgencyDispatcher {
                 agency,
                 context.settlement(),
                 context.properties().settlementBatchSize(),
+                context.properties().settlementLinger(),
                 this::settled,
                 this::afterSettling,
                 named("settle-" + code));
@@ -150,14 +160,21 @@ final class AgencyDispatcher {
                 return;
             }
             int slots = Math.min(guard.freeCallSlots(), context.properties().claimBatchSize());
+            if (slots <= 0) {
+                return;
+            }
             // Tries finish faster than they settle: claim more only once the settling catches up (it wakes us).
-            if (slots <= 0 || settlements.backlog() >= context.properties().settlementBatchSize()) {
+            if (settlements.backlog() >= context.properties().settlementBatchSize()) {
+                waitingForSettling = true;
                 return;
             }
             // Every finished try wakes us; claiming its one freed slot at once would cost a statement per delivery.
             if (slots < claimChunk && !lingered && lingerForMoreSlots()) {
                 return;
             }
+            waitingForSettling = false;
+            // Cleared before the claim reads: a settlement committed after the read owes the next one.
+            claimOwed.set(false);
             Clock clock = context.clock();
             Instant now = clock.instant();
             Instant leaseUntil = now.plus(context.properties().leaseDuration()).plus(attemptLimit(agency));
@@ -321,10 +338,33 @@ final class AgencyDispatcher {
         }
     }
 
-    /** On the settling thread: reports were written, and subjects may have a next delivery due. */
+    /**
+     * On the settling thread: reports were written, and subjects may have a next delivery due. That claim waits the
+     * settled-claim delay, so that the next claim for new work takes it as well; at once when claims wait for settling.
+     */
     private void afterSettling() {
         context.relay().wake();
-        wake();
+        Duration delay = context.properties().settledClaimDelay();
+        if (waitingForSettling || delay.isZero()) {
+            wake();
+            return;
+        }
+        claimOwed.set(true);
+        if (owedClaimScheduled.compareAndSet(false, true)) {
+            try {
+                scheduler.schedule(this::owedClaim, delay.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // Stopping: nothing more is claimed.
+                owedClaimScheduled.set(false);
+            }
+        }
+    }
+
+    private void owedClaim() {
+        owedClaimScheduled.set(false);
+        if (claimOwed.get()) {
+            claimDue(false);
+        }
     }
 
     private void observe(AttemptResult result, AdapterDelivery after) {
@@ -355,43 +395,5 @@ final class AgencyDispatcher {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    /** What every dispatcher shares: storage, policies, switches, settings, and the changes recently parsed. */
-    record DispatchContext(
-            DeliveryClaims claims,
-            DeliverySettlement settlement,
-            tw.tongbao.adapters.resilience.AgencyControl control,
-            tw.tongbao.adapters.report.ReportRelay relay,
-            tw.tongbao.adapters.AdaptersProperties properties,
-            JsonMapper json,
-            Clock clock,
-            tw.tongbao.adapters.instance.AdapterInstance instance,
-            List<AttemptObserver> observers,
-            ParsedChanges changes) {
-
-        /** A context whose dispatchers share a cache of parsed changes of its own. */
-        DispatchContext(
-                DeliveryClaims claims,
-                DeliverySettlement settlement,
-                tw.tongbao.adapters.resilience.AgencyControl control,
-                tw.tongbao.adapters.report.ReportRelay relay,
-                tw.tongbao.adapters.AdaptersProperties properties,
-                JsonMapper json,
-                Clock clock,
-                tw.tongbao.adapters.instance.AdapterInstance instance,
-                List<AttemptObserver> observers) {
-            this(
-                    claims,
-                    settlement,
-                    control,
-                    relay,
-                    properties,
-                    json,
-                    clock,
-                    instance,
-                    observers,
-                    new ParsedChanges(json, ParsedChanges.CAPACITY));
-        }
     }
 }

@@ -49,7 +49,7 @@ public class Dispatchers implements SmartLifecycle {
             }
         }
         // One context for every agency: their dispatchers share its parsed changes.
-        AgencyDispatcher.DispatchContext context = new AgencyDispatcher.DispatchContext(
+        DispatchContext context = new DispatchContext(
                 claims, settlement, control, relay, properties, json, clock, instance, List.copyOf(observers));
         for (Agency agency : registry.all()) {
             String code = agency.code().value();

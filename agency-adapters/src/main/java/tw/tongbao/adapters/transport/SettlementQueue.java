@@ -1,14 +1,13 @@
 package tw.tongbao.adapters.transport;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,8 +19,9 @@ import tw.tongbao.core.answer.AgencyAnswer;
 
 /**
  * One agency's finished tries waiting to be settled, settled on a thread of their own (so a slow claim never holds
- * them up) and together: what finished while the last transaction ran goes into the next one. A batch that fails is
- * settled again one try at a time, so one bad row costs only its own try; a 410 is always settled alone.
+ * them up) and together: a try waits up to the linger for others (a full batch goes at once), and what finished while
+ * the last transaction ran goes into the next one. A batch that fails is settled again one try at a time, so one bad
+ * row costs only its own try; a 410 is always settled alone.
  */
 final class SettlementQueue {
 
@@ -30,14 +30,16 @@ final class SettlementQueue {
     private final Agency agency;
     private final DeliverySettlement settlement;
     private final int batchSize;
+    private final long lingerNanos;
     private final BiConsumer<DeliverySettlement.Finished, AdapterDelivery> settled;
     private final Runnable afterBatch;
     private final Queue<DeliverySettlement.Finished> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean drainPending = new AtomicBoolean();
-    private final ExecutorService thread;
+    private final ScheduledThreadPoolExecutor thread;
 
     /**
+     * @param linger how long a try waits for others before it is settled (unless a full batch is waiting)
      * @param settled told of each settled try, with the delivery as stored (null when the row had moved on)
      * @param afterBatch run after each batch
      */
@@ -45,27 +47,33 @@ final class SettlementQueue {
             Agency agency,
             DeliverySettlement settlement,
             int batchSize,
+            Duration linger,
             BiConsumer<DeliverySettlement.Finished, AdapterDelivery> settled,
             Runnable afterBatch,
             ThreadFactory threads) {
         this.agency = agency;
         this.settlement = settlement;
         this.batchSize = batchSize;
+        this.lingerNanos = linger.toNanos();
         this.settled = settled;
         this.afterBatch = afterBatch;
-        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
+        this.thread = new ScheduledThreadPoolExecutor(1, threads);
+        // A stop settles what lingers at once (see stop), not when its linger is over.
+        this.thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
-    /** Queues a finished try for settling soon. */
+    /** Queues a finished try for settling soon: after the linger, or at once when it completes a batch. */
     void add(DeliverySettlement.Finished finished) {
         waiting.add(finished);
-        size.incrementAndGet();
-        if (drainPending.compareAndSet(false, true)) {
-            try {
+        int queued = size.incrementAndGet();
+        try {
+            if (queued == batchSize) {
                 thread.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                drainPending.set(false);
+            } else if (drainPending.compareAndSet(false, true)) {
+                thread.schedule(this::drain, lingerNanos, TimeUnit.NANOSECONDS);
             }
+        } catch (RejectedExecutionException e) {
+            drainPending.set(false);
         }
     }
 
@@ -74,8 +82,16 @@ final class SettlementQueue {
         return size.get();
     }
 
-    /** Settles what is queued already, takes nothing more, and stops; see {@link #awaitStopped}. */
+    /**
+     * Settles what is queued already, without waiting for the linger, takes nothing more, and stops; see
+     * {@link #awaitStopped}.
+     */
     void stop() {
+        try {
+            thread.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            // Stopped before.
+        }
         thread.shutdown();
     }
 

@@ -201,6 +201,8 @@ class ReportRelayIntegrationTests {
                 null,
                 0,
                 null,
+                null,
+                null,
                 PER_MESSAGE,
                 0,
                 vacuumAfter);

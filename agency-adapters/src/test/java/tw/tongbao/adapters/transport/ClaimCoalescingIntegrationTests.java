@@ -30,7 +30,9 @@ import tw.tongbao.core.fixtures.Changes;
 
 /**
  * A busy dispatcher claims freed call slots together: each finished try wakes it, but with few slots free it waits for
- * more (or for the claim linger to end), so one claim statement serves several deliveries instead of one each.
+ * more (or for the claim linger to end), so one claim statement serves several deliveries instead of one each. The
+ * claim a settlement owes (a subject's next delivery) waits for the settled-claim delay, so that a claim for new work
+ * takes it along.
  */
 class ClaimCoalescingIntegrationTests {
 
@@ -118,8 +120,9 @@ class ClaimCoalescingIntegrationTests {
             await().pollDelay(Duration.ofMillis(100)).until(() -> true);
         }
 
-        // Each settlement wakes the dispatcher once (a subject's next delivery may be due now); the finished tries
-        // themselves add no claim. Before, each added one more that found nothing: 8 statements instead of 5.
+        // Each settlement owes one claim (a subject's next delivery may be due now), run after the settled-claim delay
+        // since nothing else claimed; the finished tries themselves add no claim. Before, each added one more that
+        // found nothing: 8 statements instead of 5.
         assertThat(claimStatements.get()).isEqualTo(5);
         assertThat(claimSizes).containsExactly(3);
     }
@@ -138,15 +141,85 @@ class ClaimCoalescingIntegrationTests {
         assertThat(claimSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(10);
     }
 
+    @Test
+    void aSubjectsNextDeliveryIsClaimedAfterTheSettledClaimDelayWhenNothingElseClaims() {
+        arriveForOneSubject(2);
+        start(properties(Duration.ofMinutes(10), Duration.ZERO, Duration.ZERO, Duration.ofMillis(400)));
+        dispatcher.wake();
+        await().until(() -> calls.size() == 1);
+
+        finish(1);
+        await().until(() -> delivered() == 1);
+        int claimsBefore = claimStatements.get();
+
+        // Seen settled at most a poll of this await after its commit: the owed claim is still a while off.
+        await().during(Duration.ofMillis(150))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> claimStatements.get() == claimsBefore && calls.isEmpty());
+        // The poll is ten minutes away: the owed claim alone sends the subject's next delivery.
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 1);
+        assertThat(claimStatements.get()).isEqualTo(claimsBefore + 1);
+        assertThat(claimSizes).containsExactly(1, 1);
+    }
+
+    @Test
+    void aClaimForNewWorkTakesTheDeliveryASettlementLetGo() {
+        arriveForOneSubject(2);
+        start(properties(Duration.ofMinutes(10), Duration.ZERO, Duration.ZERO, Duration.ofMinutes(10)));
+        dispatcher.wake();
+        await().until(() -> calls.size() == 1);
+        finish(1);
+        await().until(() -> delivered() == 1);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(calls::isEmpty);
+
+        // New work for another subject wakes the dispatcher, as the inbox does after storing it.
+        db.arrive(Changes.filed(ChangeType.ADDRESS_CHANGE, "T", 1, Map.of("address", Changes.address()), CODE), CODE);
+        dispatcher.wake();
+
+        await().until(() -> calls.size() == 2);
+        assertThat(claimSizes).containsExactly(1, 2);
+    }
+
     private void start(Duration linger) {
         start(linger, AdaptersProperties.defaults().pollInterval());
     }
 
     private void start(Duration linger, Duration poll) {
-        // Defaults (nulls and zeros) but for the poll and the linger.
-        AdaptersProperties properties = new AdaptersProperties(
-                null, poll, 0, 0, null, 0, null, 0, null, null, null, null, null, 0, null, null, null, 0, linger, 0, 0,
+        AdaptersProperties defaults = AdaptersProperties.defaults();
+        start(properties(poll, linger, defaults.settlementLinger(), defaults.settledClaimDelay()));
+    }
+
+    /** Defaults (nulls and zeros) but for the poll and the lingers. */
+    private static AdaptersProperties properties(
+            Duration poll, Duration claimLinger, Duration settlementLinger, Duration settledClaimDelay) {
+        return new AdaptersProperties(
+                null,
+                poll,
+                0,
+                0,
+                null,
+                0,
+                null,
+                0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                null,
+                null,
+                null,
+                0,
+                claimLinger,
+                settlementLinger,
+                settledClaimDelay,
+                0,
+                0,
                 0);
+    }
+
+    private void start(AdaptersProperties properties) {
         instance = new AdapterInstance(db.jdbc, properties);
         instance.start();
         DeliveryClaims claims = new DeliveryClaims(db.template, properties) {
@@ -160,7 +233,7 @@ class ClaimCoalescingIntegrationTests {
                 return claimed;
             }
         };
-        AgencyDispatcher.DispatchContext context = new AgencyDispatcher.DispatchContext(
+        DispatchContext context = new DispatchContext(
                 claims,
                 db.settlement,
                 db.control,
@@ -180,6 +253,15 @@ class ClaimCoalescingIntegrationTests {
         for (int i = 0; i < count; i++) {
             db.arrive(
                     Changes.filed(ChangeType.ADDRESS_CHANGE, "S" + i, 1, Map.of("address", Changes.address()), CODE),
+                    CODE);
+        }
+    }
+
+    /** Stores {@code count} due deliveries of one subject, in sequence: only the first is due until it is settled. */
+    private void arriveForOneSubject(int count) {
+        for (int sequence = 1; sequence <= count; sequence++) {
+            db.arrive(
+                    Changes.filed(ChangeType.ADDRESS_CHANGE, "S", sequence, Map.of("address", Changes.address()), CODE),
                     CODE);
         }
     }

@@ -45,7 +45,13 @@ class DeliverySettlementIntegrationTests {
         Settled settled = new Settled();
         CountDownLatch gate = new CountDownLatch(1);
         SettlementQueue queue = new SettlementQueue(
-                EngineDatabase.AGENCY, settlement, 16, settled::put, settled.batches::incrementAndGet, gated(gate));
+                EngineDatabase.AGENCY,
+                settlement,
+                16,
+                Duration.ZERO,
+                settled::put,
+                settled.batches::incrementAndGet,
+                gated(gate));
         // Six threads finish tries at once, as an agency's call threads do, while the settling thread is still busy.
         ExecutorService callers = Executors.newFixedThreadPool(6);
         for (int t = 0; t < 6; t++) {
@@ -177,7 +183,13 @@ class DeliverySettlementIntegrationTests {
         Settled settled = new Settled();
         CountDownLatch gate = new CountDownLatch(1);
         SettlementQueue queue = new SettlementQueue(
-                EngineDatabase.AGENCY, settlement, 16, settled::put, settled.batches::incrementAndGet, gated(gate));
+                EngineDatabase.AGENCY,
+                settlement,
+                16,
+                Duration.ZERO,
+                settled::put,
+                settled.batches::incrementAndGet,
+                gated(gate));
         for (AdapterDelivery delivery : claimed) {
             queue.add(new DeliverySettlement.Finished(delivery, result(AgencyAnswer.DELIVERED)));
         }
@@ -206,7 +218,13 @@ class DeliverySettlementIntegrationTests {
         Settled settled = new Settled();
         CountDownLatch gate = new CountDownLatch(1);
         SettlementQueue queue = new SettlementQueue(
-                EngineDatabase.AGENCY, db.settlement, 16, settled::put, settled.batches::incrementAndGet, gated(gate));
+                EngineDatabase.AGENCY,
+                db.settlement,
+                16,
+                Duration.ZERO,
+                settled::put,
+                settled.batches::incrementAndGet,
+                gated(gate));
         queue.add(new DeliverySettlement.Finished(claimed.get(0), result(AgencyAnswer.AGENCY_DISABLED)));
         queue.add(new DeliverySettlement.Finished(claimed.get(1), result(AgencyAnswer.DELIVERED)));
         gate.countDown();
@@ -295,6 +313,62 @@ class DeliverySettlementIntegrationTests {
                 .stream()
                 .map(db.json::readTree)
                 .toList();
+    }
+
+    @Test
+    void triesFinishingWithinTheLingerAreSettledInOneTransaction() {
+        List<AdapterDelivery> claimed = claimed(3);
+        CountingSettlement settlement = new CountingSettlement();
+        Settled settled = new Settled();
+        SettlementQueue queue = new SettlementQueue(
+                EngineDatabase.AGENCY,
+                settlement,
+                16,
+                Duration.ofSeconds(1),
+                settled::put,
+                settled.batches::incrementAndGet,
+                Executors.defaultThreadFactory());
+
+        // One at a time, as a claim's tries finish: the first waits the linger for the others.
+        for (AdapterDelivery delivery : claimed) {
+            queue.add(new DeliverySettlement.Finished(delivery, result(AgencyAnswer.DELIVERED)));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> settled.byId.size() == 3);
+        assertThat(settlement.transactions.get()).isEqualTo(1);
+        assertThat(settled.batches.get()).isEqualTo(1);
+        queue.stop();
+    }
+
+    @Test
+    void aFullBatchIsSettledWithoutTheLingerAndAStopSettlesWhatStillLingers() {
+        List<AdapterDelivery> claimed = claimed(5);
+        CountingSettlement settlement = new CountingSettlement();
+        Settled settled = new Settled();
+        SettlementQueue queue = new SettlementQueue(
+                EngineDatabase.AGENCY,
+                settlement,
+                4,
+                Duration.ofMinutes(10),
+                settled::put,
+                settled.batches::incrementAndGet,
+                Executors.defaultThreadFactory());
+
+        for (int i = 0; i < 4; i++) {
+            queue.add(new DeliverySettlement.Finished(claimed.get(i), result(AgencyAnswer.DELIVERED)));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> settled.byId.size() == 4);
+        assertThat(settlement.transactions.get()).isEqualTo(1);
+
+        queue.add(new DeliverySettlement.Finished(claimed.get(4), result(AgencyAnswer.DELIVERED)));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> settled.byId.size() == 4);
+
+        // A stop settles it now, not once its ten minutes are over.
+        queue.stop();
+        queue.awaitStopped(System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        assertThat(settled.byId).hasSize(5);
+        assertThat(settlement.transactions.get()).isEqualTo(2);
+        assertThat(row(claimed.get(4).deliveryId())).containsEntry("status", "DELIVERED");
     }
 
     /** Threads that start work only once {@code gate} opens, so that what is queued before is settled together. */

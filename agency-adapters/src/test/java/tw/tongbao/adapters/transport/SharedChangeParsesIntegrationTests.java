@@ -78,7 +78,7 @@ class SharedChangeParsesIntegrationTests {
         ChangeFiled change = Changes.addressChange("NHIA", "NTA");
         db.arrive(change, NHIA.code().value());
         db.arrive(change, NTA.code().value());
-        AgencyDispatcher.DispatchContext context = context();
+        DispatchContext context = context();
 
         // One after the other, as claims close together go: two dispatchers missing at once would both parse.
         start(NHIA, context);
@@ -98,11 +98,11 @@ class SharedChangeParsesIntegrationTests {
                 .isEqualTo(change.addresseeFor("NHIA").orElseThrow());
     }
 
-    private AgencyDispatcher.DispatchContext context() {
+    private DispatchContext context() {
         AdaptersProperties properties = AdaptersProperties.defaults();
         instance = new AdapterInstance(db.jdbc, properties);
         instance.start();
-        return new AgencyDispatcher.DispatchContext(
+        return new DispatchContext(
                 db.claims,
                 db.settlement,
                 db.control,
@@ -114,7 +114,7 @@ class SharedChangeParsesIntegrationTests {
                 List.of());
     }
 
-    private void start(Agency agency, AgencyDispatcher.DispatchContext context) {
+    private void start(Agency agency, DispatchContext context) {
         AgencyGuards guards = new AgencyGuards(new AgencyRegistry(List.of(agency)), ResilienceProperties.defaults());
         AgencyDispatcher dispatcher = new AgencyDispatcher(
                 agency, new Recording(), guards.of(agency.code().value()), context);
