@@ -320,14 +320,7 @@ class DeliverySettlementIntegrationTests {
         List<AdapterDelivery> claimed = claimed(3);
         CountingSettlement settlement = new CountingSettlement();
         Settled settled = new Settled();
-        SettlementQueue queue = new SettlementQueue(
-                EngineDatabase.AGENCY,
-                settlement,
-                16,
-                Duration.ofSeconds(1),
-                settled::put,
-                settled.batches::incrementAndGet,
-                Executors.defaultThreadFactory());
+        SettlementQueue queue = lingering(settlement, settled, 16, Duration.ofSeconds(1));
 
         // One at a time, as a claim's tries finish: the first waits the linger for the others.
         for (AdapterDelivery delivery : claimed) {
@@ -345,14 +338,7 @@ class DeliverySettlementIntegrationTests {
         List<AdapterDelivery> claimed = claimed(5);
         CountingSettlement settlement = new CountingSettlement();
         Settled settled = new Settled();
-        SettlementQueue queue = new SettlementQueue(
-                EngineDatabase.AGENCY,
-                settlement,
-                4,
-                Duration.ofMinutes(10),
-                settled::put,
-                settled.batches::incrementAndGet,
-                Executors.defaultThreadFactory());
+        SettlementQueue queue = lingering(settlement, settled, 4, Duration.ofMinutes(10));
 
         for (int i = 0; i < 4; i++) {
             queue.add(new DeliverySettlement.Finished(claimed.get(i), result(AgencyAnswer.DELIVERED)));
@@ -369,6 +355,19 @@ class DeliverySettlementIntegrationTests {
         assertThat(settled.byId).hasSize(5);
         assertThat(settlement.transactions.get()).isEqualTo(2);
         assertThat(row(claimed.get(4).deliveryId())).containsEntry("status", "DELIVERED");
+    }
+
+    /** A queue on threads of its own (not gated) whose tries wait {@code linger} for others. */
+    private static SettlementQueue lingering(
+            CountingSettlement settlement, Settled settled, int batchSize, Duration linger) {
+        return new SettlementQueue(
+                EngineDatabase.AGENCY,
+                settlement,
+                batchSize,
+                linger,
+                settled::put,
+                settled.batches::incrementAndGet,
+                Executors.defaultThreadFactory());
     }
 
     /** Threads that start work only once {@code gate} opens, so that what is queued before is settled together. */
