@@ -44,14 +44,7 @@ class DeliverySettlementIntegrationTests {
         CountingSettlement settlement = new CountingSettlement();
         Settled settled = new Settled();
         CountDownLatch gate = new CountDownLatch(1);
-        SettlementQueue queue = new SettlementQueue(
-                EngineDatabase.AGENCY,
-                settlement,
-                16,
-                Duration.ZERO,
-                settled::put,
-                settled.batches::incrementAndGet,
-                gated(gate));
+        SettlementQueue queue = queue(settlement, settled, 16, Duration.ZERO, gated(gate));
         // Six threads finish tries at once, as an agency's call threads do, while the settling thread is still busy.
         ExecutorService callers = Executors.newFixedThreadPool(6);
         for (int t = 0; t < 6; t++) {
@@ -182,14 +175,7 @@ class DeliverySettlementIntegrationTests {
         };
         Settled settled = new Settled();
         CountDownLatch gate = new CountDownLatch(1);
-        SettlementQueue queue = new SettlementQueue(
-                EngineDatabase.AGENCY,
-                settlement,
-                16,
-                Duration.ZERO,
-                settled::put,
-                settled.batches::incrementAndGet,
-                gated(gate));
+        SettlementQueue queue = queue(settlement, settled, 16, Duration.ZERO, gated(gate));
         for (AdapterDelivery delivery : claimed) {
             queue.add(new DeliverySettlement.Finished(delivery, result(AgencyAnswer.DELIVERED)));
         }
@@ -217,14 +203,7 @@ class DeliverySettlementIntegrationTests {
         AdapterDelivery waiting = db.arrive("waiting", 1, ChangeType.NAME_CHANGE);
         Settled settled = new Settled();
         CountDownLatch gate = new CountDownLatch(1);
-        SettlementQueue queue = new SettlementQueue(
-                EngineDatabase.AGENCY,
-                db.settlement,
-                16,
-                Duration.ZERO,
-                settled::put,
-                settled.batches::incrementAndGet,
-                gated(gate));
+        SettlementQueue queue = queue(db.settlement, settled, 16, Duration.ZERO, gated(gate));
         queue.add(new DeliverySettlement.Finished(claimed.get(0), result(AgencyAnswer.AGENCY_DISABLED)));
         queue.add(new DeliverySettlement.Finished(claimed.get(1), result(AgencyAnswer.DELIVERED)));
         gate.countDown();
@@ -360,6 +339,12 @@ class DeliverySettlementIntegrationTests {
     /** A queue on threads of its own (not gated) whose tries wait {@code linger} for others. */
     private static SettlementQueue lingering(
             CountingSettlement settlement, Settled settled, int batchSize, Duration linger) {
+        return queue(settlement, settled, batchSize, linger, Executors.defaultThreadFactory());
+    }
+
+    /** A queue of the test's agency that tells {@code settled} what it settled and counts its batches. */
+    private static SettlementQueue queue(
+            DeliverySettlement settlement, Settled settled, int batchSize, Duration linger, ThreadFactory threads) {
         return new SettlementQueue(
                 EngineDatabase.AGENCY,
                 settlement,
@@ -367,7 +352,7 @@ class DeliverySettlementIntegrationTests {
                 linger,
                 settled::put,
                 settled.batches::incrementAndGet,
-                Executors.defaultThreadFactory());
+                threads);
     }
 
     /** Threads that start work only once {@code gate} opens, so that what is queued before is settled together. */
