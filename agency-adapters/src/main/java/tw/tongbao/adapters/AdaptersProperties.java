@@ -131,35 +131,6 @@ public record AdaptersProperties(
         }
     }
 
-    /** These settings with another claim linger. */
-    public AdaptersProperties withClaimLinger(Duration linger) {
-        return new AdaptersProperties(
-                leaseDuration,
-                pollInterval,
-                claimBatchSize,
-                jitterFraction,
-                maxRetryAfter,
-                consumerPrefetch,
-                databaseDownBackoff,
-                relayBatchSize,
-                relayPollInterval,
-                confirmTimeout,
-                heartbeatInterval,
-                instanceStaleAfter,
-                healthInterval,
-                inboxBatchSize,
-                inboxBatchWait,
-                statisticsInterval,
-                agencyStateTtl,
-                settlementBatchSize,
-                linger,
-                settlementLinger,
-                settledClaimDelay,
-                relayReportsPerMessage,
-                relayMessageBytes,
-                relayVacuumAfter);
-    }
-
     /** The defaults, as if nothing were configured. */
     public static AdaptersProperties defaults() {
         return new AdaptersProperties(

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +27,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 import tools.jackson.databind.JsonNode;
 import tw.tongbao.adapters.AdaptersProperties;
+import tw.tongbao.adapters.AdaptersSettings;
 import tw.tongbao.adapters.transport.EngineDatabase;
 import tw.tongbao.core.control.AgencyAlert;
 import tw.tongbao.core.delivery.DeliveryStatus;
@@ -180,32 +182,12 @@ class ReportRelayIntegrationTests {
         admin.deleteQueue(Topology.ALERTS_QUEUE);
     }
 
+    /** Defaults but for the reports a message holds and, unless null, the vacuum's interval. */
     private static AdaptersProperties properties(Integer vacuumAfter) {
-        return new AdaptersProperties(
-                null,
-                null,
-                0,
-                0,
-                null,
-                0,
-                null,
-                0,
-                null,
-                null,
-                null,
-                null,
-                null,
-                0,
-                null,
-                null,
-                null,
-                0,
-                null,
-                null,
-                null,
-                PER_MESSAGE,
-                0,
-                vacuumAfter);
+        return AdaptersSettings.with(
+                vacuumAfter == null
+                        ? Map.of("relay-reports-per-message", PER_MESSAGE)
+                        : Map.of("relay-reports-per-message", PER_MESSAGE, "relay-vacuum-after", vacuumAfter));
     }
 
     @Test

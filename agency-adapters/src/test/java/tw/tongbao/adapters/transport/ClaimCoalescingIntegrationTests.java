@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tw.tongbao.adapters.AdaptersProperties;
+import tw.tongbao.adapters.AdaptersSettings;
 import tw.tongbao.adapters.instance.AdapterInstance;
 import tw.tongbao.adapters.report.ReportRelay;
 import tw.tongbao.adapters.resilience.AgencyGuards;
@@ -189,34 +190,14 @@ class ClaimCoalescingIntegrationTests {
         start(properties(poll, linger, defaults.settlementLinger(), defaults.settledClaimDelay()));
     }
 
-    /** Defaults (nulls and zeros) but for the poll and the lingers. */
+    /** Defaults but for the poll and the lingers. */
     private static AdaptersProperties properties(
             Duration poll, Duration claimLinger, Duration settlementLinger, Duration settledClaimDelay) {
-        return new AdaptersProperties(
-                null,
-                poll,
-                0,
-                0,
-                null,
-                0,
-                null,
-                0,
-                null,
-                null,
-                null,
-                null,
-                null,
-                0,
-                null,
-                null,
-                null,
-                0,
-                claimLinger,
-                settlementLinger,
-                settledClaimDelay,
-                0,
-                0,
-                0);
+        return AdaptersSettings.with(Map.of(
+                "poll-interval", poll,
+                "claim-linger", claimLinger,
+                "settlement-linger", settlementLinger,
+                "settled-claim-delay", settledClaimDelay));
     }
 
     private void start(AdaptersProperties properties) {
