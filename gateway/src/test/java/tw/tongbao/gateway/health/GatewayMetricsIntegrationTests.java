@@ -172,10 +172,14 @@ class GatewayMetricsIntegrationTests {
 
         MetricCounts.assertExact(jdbc);
         // 18,000 deltas have been written, 900 (9 pages) a round; left where they were, they would fill 180 pages.
+        // A round's VACUUM cannot remove what a snapshot taken before its fold still sees: another session's, which
+        // the test does not control (CI found 17 pages once, one round's space reused a round late). The next round's
+        // VACUUM removes both rounds' deltas, so the table holds at most two rounds' pages and a few more while the
+        // space is reused, and far fewer than the 180 it would if it never were.
         assertThat(jdbc.queryForObject(
                         "select pg_relation_size('metric_count_delta') / current_setting('block_size')::int",
                         Long.class))
-                .isLessThanOrEqualTo(11);
+                .isLessThanOrEqualTo(27);
     }
 
     private GatewayMetrics metrics() {
