@@ -104,13 +104,8 @@ public final class BenchSystem implements AutoCloseable {
                     registry.set(code, "batchInterval", settings.batchInterval());
                 }
             } else {
-                int threads = Integer.parseInt(registry.get(code, "maxConcurrentCalls"));
                 HttpAgencySink sink = HttpAgencySink.start(
-                        codes.indexOf(code),
-                        "soap-xml".equals(protocol),
-                        registry.get(code, "secret"),
-                        Math.max(threads, 4),
-                        arrivals);
+                        codes.indexOf(code), "soap-xml".equals(protocol), registry.get(code, "secret"), arrivals);
                 sinks.add(sink);
                 registry.set(code, "endpoint", sink.endpoint());
             }
