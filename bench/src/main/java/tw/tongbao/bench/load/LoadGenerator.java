@@ -206,7 +206,9 @@ public final class LoadGenerator implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close(CloseMode.IMMEDIATE);
+        // Graceful: the I/O reactor closes its own connections. Closed at once from this thread, it once failed with a
+        // ConcurrentModificationException in its event loop (a connection the gateway had just closed being processed).
+        http.close(CloseMode.GRACEFUL);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String prefix) {
