@@ -2,7 +2,7 @@
 # CPU a request of three HTTP servers answering the benchmark's agency posts (read the 1.2 KB body, answer 200): the
 # JDK's HttpServer (the sinks until 2026-11-28), HttpCore 5's blocking server and its non-blocking one (the sinks
 # since). Each server runs in its own JVM, so only its CPU is counted; the client is Apache HttpClient 5's async client
-# (Client.java, as in ../2026-11-28-http-clients), eight rounds of 40,000 posts with 64 in flight (conc=4: four).
+# (../2026-11-28-http-clients/Client.java), eight rounds of 40,000 posts with 64 in flight (conc=4: four).
 # The server prints its CPU a request every 40,000 requests; the first rounds include the JIT's warm-up, read the last.
 # Needs httpclient5 5.5.2, httpcore5(-h2) 5.3.6 and slf4j-api in ~/.m2 (`mvn -q -o -pl bench package` puts them there).
 set -euo pipefail
@@ -14,7 +14,7 @@ CP=$CP:$M/org/apache/httpcomponents/core5/httpcore5-h2/5.3.6/httpcore5-h2-5.3.6.
 CP=$CP:$M/org/slf4j/slf4j-api/2.0.18/slf4j-api-2.0.18.jar
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-javac -nowarn -cp "$CP" -d "$out" SinkServer.java Client.java
+javac -nowarn -cp "$CP" -d "$out" SinkServer.java ../2026-11-28-http-clients/Client.java
 conc=${conc:-64}
 port=18200
 for kind in jdk classic async; do

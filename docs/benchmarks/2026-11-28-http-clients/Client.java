@@ -19,13 +19,13 @@ import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 
 /**
- * Posts {@code count} 1.2 KB bodies a round, {@code -Dconc} in flight (default 64), with the JDK's client ({@code jdk})
- * or Apache HttpClient 5's async client ({@code hc}, with {@code ioThreads} I/O threads), and prints the rate and this
- * process's CPU a request for each of eight rounds.
+ * Posts {@code count} 1.2 KB bodies a round to 127.0.0.1 (port {@code -Dport}, default 18080), {@code -Dconc} in flight
+ * (default 64), with the JDK's client ({@code jdk}) or Apache HttpClient 5's async client ({@code hc}, with {@code
+ * ioThreads} I/O threads), and prints the rate and this process's CPU a request for each of eight rounds.
  */
 public class Client {
 
-    private static final URI TARGET = URI.create("http://127.0.0.1:18080/n");
+    private static final URI TARGET = URI.create("http://127.0.0.1:" + System.getProperty("port", "18080") + "/n");
 
     public static void main(String[] args) throws Exception {
         String kind = args[0];
