@@ -1,7 +1,7 @@
 package tw.tongbao.adapters.soapxml;
 
 import java.io.ByteArrayInputStream;
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -17,8 +17,6 @@ record SoapFault(String code, String reason) {
 
     private static final int MAX_REASON = 1000;
     private static final XMLInputFactory INPUT = secureInput();
-    private static final byte[] FAULT = {'F', 'a', 'u', 'l', 't'};
-    private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     SoapFault {
         code = code == null ? "" : code.trim();
@@ -53,25 +51,14 @@ record SoapFault(String code, String reason) {
      * creating a StAX reader for each was 4 to 5 % of the adapters' CPU under load.
      */
     static boolean cannotHoldAFault(byte[] body) {
-        int i = startsWith(body, UTF8_BOM) ? UTF8_BOM.length : 0;
-        while (i < body.length && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')) {
+        // ISO-8859-1 turns each byte into one char, so the text's positions and letters are the bytes'.
+        String bytes = new String(body, StandardCharsets.ISO_8859_1);
+        int i = bytes.startsWith("\u00EF\u00BB\u00BF") ? 3 : 0;
+        while (i < bytes.length() && " \t\r\n".indexOf(bytes.charAt(i)) >= 0) {
             i++;
         }
-        boolean asciiCompatible = i + 1 < body.length && body[i] == '<' && body[i + 1] != 0;
-        return asciiCompatible && indexOf(body, FAULT, i) < 0;
-    }
-
-    private static boolean startsWith(byte[] body, byte[] prefix) {
-        return body.length >= prefix.length && Arrays.equals(body, 0, prefix.length, prefix, 0, prefix.length);
-    }
-
-    private static int indexOf(byte[] body, byte[] part, int from) {
-        for (int i = from; i <= body.length - part.length; i++) {
-            if (body[i] == part[0] && Arrays.equals(body, i, i + part.length, part, 0, part.length)) {
-                return i;
-            }
-        }
-        return -1;
+        boolean asciiCompatible = i + 1 < bytes.length() && bytes.charAt(i) == '<' && bytes.charAt(i + 1) != 0;
+        return asciiCompatible && !bytes.contains("Fault");
     }
 
     private static Optional<SoapFault> readFault(XMLStreamReader xml) throws XMLStreamException {
