@@ -37,8 +37,8 @@ public class DeliveryStore {
             + " WHERE i.heartbeat_at >= clock_timestamp() - make_interval(secs => :stale))))";
 
     /**
-     * The order in which a transaction that changes several subjects' rows takes their head-of-line locks (V3
-     * trigger): the inbox's inserts and the settlement's updates both follow it, having first locked every delivery row
+     * The order in which a transaction that changes several subjects' rows takes their head-of-line locks (V3, V15
+     * triggers): the inbox's inserts and the settlement's updates both follow it, having first locked every delivery row
      * they read (in SQL order, {@link #ROW_ORDER}), so none can hold a lock another waits for while waiting for one the
      * other holds. Agency first: one inbox transaction stores several agencies' deliveries, the settlement and operator
      * commands touch one agency's rows, and one order over all of them keeps every pair of transactions in step. The
@@ -142,9 +142,9 @@ public class DeliveryStore {
      *
      * <p>One INSERT for all rows instead of a JDBC batch of one per row: PostgreSQL parses, binds and answers one
      * statement instead of one per arrival (a batch's rows were each a statement execution). The rows are still
-     * inserted, and their head-of-line triggers (V3) take the subjects' locks, in {@link #LOCK_ORDER}; those triggers
-     * now run once all rows are in, so while an insert waits for another transaction's row of the same id, this
-     * statement holds no head-of-line lock yet.
+     * inserted in {@link #LOCK_ORDER}, and the statement's head-of-line trigger (V15) takes the subjects' locks in the
+     * order the rows were inserted; it runs once all rows are in, so while an insert waits for another transaction's
+     * row of the same id, this statement holds no head-of-line lock yet.
      */
     public boolean[] insertAllIfAbsent(List<Arrival> arrivals, Instant now) {
         if (arrivals.isEmpty()) {

@@ -1,7 +1,12 @@
 package tw.tongbao.adapters.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,6 +14,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,8 +68,8 @@ class DeliveryInsertsIntegrationTests {
 
     @Test
     void rowsAreInsertedInLockOrderWhateverTheOrderOfTheArrivals() {
-        // The head-of-line trigger takes each subject's lock as its row's trigger runs; the settlement takes them in
-        // lock order too, so any other order could deadlock with it. This trigger records the order rows come in.
+        // The head-of-line trigger takes the subjects' locks in the order the rows came in; the settlement takes them
+        // in lock order too, so any other order could deadlock with it. This trigger records the order rows come in.
         db.jdbc
                 .sql("CREATE TABLE insert_order (n bigserial, agency text, subject_ref text, sequence bigint)")
                 .update();
@@ -94,6 +104,48 @@ class DeliveryInsertsIntegrationTests {
             db.jdbc.sql("DROP FUNCTION record_insert_order()").update();
             db.jdbc.sql("DROP TABLE insert_order").update();
         }
+    }
+
+    @Test
+    void theHeadOfLineLocksOfABatchAreTakenInLockOrder() throws Exception {
+        List<DeliveryStore.Arrival> arrivals = shuffled(arrivals(12, 2), 3);
+        List<String> subjects = arrivals.stream()
+                .map(a -> a.delivery().agency() + "\u001f" + a.delivery().subjectRef())
+                .distinct()
+                .sorted()
+                .toList();
+        String held = subjects.get(7);
+        ExecutorService inserter = Executors.newSingleThreadExecutor();
+        try (Connection holder = db.template.getDataSource().getConnection()) {
+            lock(holder, "pg_advisory_lock", held);
+            CompletableFuture<Integer> pid = new CompletableFuture<>();
+            Future<boolean[]> insert = inserter.submit(() -> db.transactions.execute(tx -> {
+                pid.complete(db.jdbc
+                        .sql("SELECT pg_backend_pid()")
+                        .query(Integer.class)
+                        .single());
+                return db.store.insertAllIfAbsent(arrivals, Instant.now());
+            }));
+            int inserting = pid.get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> advisoryLocks(inserting, false).equals(List.of(key(held))));
+
+            assertThat(advisoryLocks(inserting, true))
+                    .as("locks held while waiting for the %dth subject in lock order", 8)
+                    .containsExactlyInAnyOrderElementsOf(subjects.subList(0, 7).stream()
+                            .map(DeliveryInsertsIntegrationTests::key)
+                            .toList());
+
+            lock(holder, "pg_advisory_unlock", held);
+            assertThat(insert.get(30, TimeUnit.SECONDS)).hasSize(48).containsOnly(true);
+        } finally {
+            inserter.shutdownNow();
+        }
+        assertThat(db.jdbc
+                        .sql("SELECT count(*) FROM adapter_head")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(24L);
     }
 
     @Test
@@ -135,6 +187,33 @@ class DeliveryInsertsIntegrationTests {
             }
         }
         return arrivals;
+    }
+
+    /** The head-of-line lock key of an agency and subject, as the trigger computes it (V3, V15). */
+    private static long key(String agencyAndSubject) {
+        return db.jdbc
+                .sql("SELECT hashtextextended(:s, 7)")
+                .param("s", agencyAndSubject)
+                .query(Long.class)
+                .single();
+    }
+
+    private static void lock(Connection connection, String function, String agencyAndSubject) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + function + "(?)")) {
+            statement.setLong(1, key(agencyAndSubject));
+            statement.execute();
+        }
+    }
+
+    /** The 64-bit advisory locks a backend holds ({@code granted}) or waits for. */
+    private static List<Long> advisoryLocks(int pid, boolean granted) {
+        return db.jdbc
+                .sql("SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks WHERE locktype = 'advisory'"
+                        + " AND objsubid = 1 AND pid = :pid AND granted = :granted")
+                .param("pid", pid)
+                .param("granted", granted)
+                .query(Long.class)
+                .list();
     }
 
     private static <T> List<T> shuffled(List<T> list, long seed) {
