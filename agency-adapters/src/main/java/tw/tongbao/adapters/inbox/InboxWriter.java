@@ -41,7 +41,7 @@ class InboxWriter {
 
     /**
      * Most deliveries one delivery transaction stores. Each new delivery takes its subject's head-of-line advisory lock
-     * (V3), held to the commit in PostgreSQL's shared lock table, which holds about {@code max_locks_per_transaction}
+     * (V15), held to the commit in PostgreSQL's shared lock table, which holds about {@code max_locks_per_transaction}
      * (64) × {@code max_connections} (100) locks for all sessions together; an inbox batch of 64 messages, each a batch
      * of up to 100 changes, could hold 6,400 at once and leave other sessions "out of shared memory". Parts of this
      * size keep each transaction's locks, and how long a settlement may wait for one of them, small.
