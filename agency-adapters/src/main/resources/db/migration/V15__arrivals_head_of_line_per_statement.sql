@@ -18,8 +18,8 @@
 -- The transition table is estimated at a few rows whatever it holds, so the UPDATE probes adapter_head by its key for
 -- each subject (a nested loop), whatever the statistics of adapter_head say (see V14).
 --
--- Updates keep the row trigger of V13 (adapter_head_refresh; its INSERT branch is no longer reached). Replaced in
--- place: CREATE OR REPLACE TRIGGER takes a SHARE ROW EXCLUSIVE lock, where DROP TRIGGER would also stop reads.
+-- Updates keep the row trigger of V13 (adapter_head_refresh, which no longer runs for inserts). Replaced in place:
+-- CREATE OR REPLACE TRIGGER takes a SHARE ROW EXCLUSIVE lock, where DROP TRIGGER would also stop reads.
 CREATE FUNCTION adapter_head_arrivals() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended(a.agency || chr(31) || a.subject_ref, 7))
